@@ -1,0 +1,23 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace SendGate.Benchmarks.Infrastructure;
+
+/// <summary>The one configuration every benchmark runs under: allocations, ops/s, ratios to the baseline.</summary>
+internal static class BenchConfig
+{
+    public static IConfig Create(bool quick)
+    {
+        var config = DefaultConfig.Instance
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumn(StatisticColumn.OperationsPerSecond)
+            .WithOptions(ConfigOptions.JoinSummary);
+        // Quick: in-process, few iterations — proves the suite runs; its numbers are indicative only.
+        return quick
+            ? config.AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(16).WithUnrollFactor(1))
+            : config.AddJob(Job.Default);
+    }
+}

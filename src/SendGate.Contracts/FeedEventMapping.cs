@@ -1,0 +1,111 @@
+using Google.Protobuf;
+using SendGate.Core.Consent;
+
+namespace SendGate.Contracts;
+
+/// <summary>
+/// Decodes Kafka payloads (<see cref="V1.FeedEvent"/>) into validated domain changes, and
+/// encodes domain changes into payloads. Every source of events ends in
+/// <see cref="FeedEventFactory"/>, so the acceptance rules live in one place.
+/// </summary>
+public static class FeedEventMapping
+{
+    /// <summary>A decoded and validated event: exactly one of the two is set when <see cref="Error"/> is None.</summary>
+    public readonly record struct Decoded(FeedEventError Error, ConsentChange? Change, LineClosure? Closure, V1.FeedEvent? Event);
+
+    public static Decoded Decode(ReadOnlySpan<byte> payload, FeedEventFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        V1.FeedEvent feedEvent;
+        try
+        {
+            feedEvent = V1.FeedEvent.Parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return new Decoded(FeedEventError.Undecodable, null, null, null);
+        }
+
+        switch (feedEvent.EventCase)
+        {
+            case V1.FeedEvent.EventOneofCase.ConsentChanged:
+            {
+                var error = factory.TryCreate(ToInput(feedEvent.ConsentChanged, feedEvent.KeyId), out var change);
+                return new Decoded(error, change, null, feedEvent);
+            }
+
+            case V1.FeedEvent.EventOneofCase.LineClosed:
+            {
+                var closed = feedEvent.LineClosed;
+                var recipient = closed.RecipientCase == V1.LineClosed.RecipientOneofCase.RecipientKey
+                    ? RecipientInput.FromKey(closed.RecipientKey.Memory, feedEvent.KeyId)
+                    : new RecipientInput(closed.Address, default, false, 0);
+                var error = factory.TryCreate(recipient, closed.ClosedAt.ToConsentTime(), out var closure);
+                return new Decoded(error, null, error == FeedEventError.None ? closure : null, feedEvent);
+            }
+
+            default:
+                return new Decoded(FeedEventError.Empty, null, null, feedEvent);
+        }
+    }
+
+    public static ConsentChangeInput ToInput(V1.ConsentChanged changed, uint keyId)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        return new ConsentChangeInput
+        {
+            IysCode = changed.IysCode,
+            BrandCode = changed.BrandCode,
+            Channel = changed.Channel.ToDomain(),
+            RecipientType = changed.RecipientType.ToDomain(),
+            Status = changed.Status.ToDomain(),
+            ConsentDate = changed.ConsentDate.ToConsentTime(),
+            ModifiedAt = changed.ModifiedAt.ToConsentTime(),
+            Recipient = changed.RecipientCase == V1.ConsentChanged.RecipientOneofCase.RecipientKey
+                ? RecipientInput.FromKey(changed.RecipientKey.Memory, keyId)
+                : new RecipientInput(changed.Address, default, false, 0),
+            Source = changed.Source,
+            TransactionId = changed.TransactionId,
+            RetailerCode = changed.RetailerCode,
+            RetailerAccess = changed.RetailerAccess.Count == 0 ? [] : [.. changed.RetailerAccess],
+        };
+    }
+
+    /// <summary>The payload our own tools publish: keys only, never an address.</summary>
+    public static V1.FeedEvent ToEvent(ConsentChange change, uint keyId)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var record = change.Record;
+        var changed = new V1.ConsentChanged
+        {
+            IysCode = record.IysCode,
+            BrandCode = change.Key.BrandCode,
+            Channel = change.Key.Channel.ToWire(),
+            RecipientType = change.Key.RecipientType.ToWire(),
+            RecipientKey = ByteString.CopyFrom(change.Key.Recipient.ToArray()),
+            Status = record.Status.ToWire(),
+            Source = record.Source,
+            ConsentDate = record.ConsentDate.ToTimestamp(),
+            ModifiedAt = record.ModifiedAt.ToTimestamp(),
+            TransactionId = record.TransactionId,
+            RetailerCode = record.RetailerCode,
+        };
+        changed.RetailerAccess.AddRange(record.RetailerAccess);
+        return new V1.FeedEvent { ConsentChanged = changed, KeyId = keyId };
+    }
+
+    public static V1.FeedEvent ToEvent(LineClosure closure, uint keyId) => new()
+    {
+        LineClosed = new V1.LineClosed
+        {
+            RecipientKey = ByteString.CopyFrom(closure.Recipient.ToArray()),
+            ClosedAt = closure.ClosedAt.ToTimestamp(),
+        },
+        KeyId = keyId,
+    };
+
+    /// <summary>The Kafka message key: the consent key for changes (so compaction keeps the latest per tuple), the recipient key for closures.</summary>
+    public static byte[] MessageKey(ConsentChange change) => change?.Key.ToWireBytes() ?? throw new ArgumentNullException(nameof(change));
+
+    public static byte[] MessageKey(LineClosure closure) => closure.Recipient.ToArray();
+}

@@ -1,0 +1,116 @@
+using SendGate.Core.Domain;
+using SendGate.Core.Hashing;
+using SendGate.Core.Recipients;
+
+namespace SendGate.Core.Consent;
+
+/// <summary>
+/// Validates decoded feed events and turns them into <see cref="ConsentChange"/> and
+/// <see cref="LineClosure"/>, hashing any plaintext address on arrival. The one place the
+/// rules for an acceptable event live, whatever the source.
+/// </summary>
+public sealed class FeedEventFactory(RecipientHasher hasher, TimeProvider clock, TimeSpan futureTolerance)
+{
+    /// <summary>The default clock skew tolerated for times in the future.</summary>
+    public static readonly TimeSpan DefaultFutureTolerance = TimeSpan.FromHours(24);
+
+    public FeedEventFactory(RecipientHasher hasher, TimeProvider clock)
+        : this(hasher, clock, DefaultFutureTolerance)
+    {
+    }
+
+    public RecipientHasher Hasher => hasher;
+
+    public FeedEventError TryCreate(in ConsentChangeInput input, out ConsentChange? change)
+    {
+        change = null;
+        var type = input.RecipientType.Normalize();
+        var error =
+            input.IysCode == 0 ? FeedEventError.MissingIysCode :
+            input.BrandCode == 0 ? FeedEventError.MissingBrandCode :
+            !input.Channel.IsDefined() ? FeedEventError.UnknownChannel :
+            type == RecipientType.Unspecified ? FeedEventError.UnknownRecipientType :
+            input.Status is not (ConsentStatus.Onay or ConsentStatus.Ret) ? FeedEventError.UnknownStatus :
+            input.ConsentDate.IsNone ? FeedEventError.MissingConsentDate :
+            input.ModifiedAt.IsNone ? FeedEventError.MissingModificationTime :
+            CheckTime(input.ConsentDate) is var c and not FeedEventError.None ? c :
+            CheckTime(input.ModifiedAt);
+        if (error != FeedEventError.None)
+        {
+            return error;
+        }
+
+        error = TryResolve(input.Recipient, input.Channel, out var recipient);
+        if (error != FeedEventError.None)
+        {
+            return error;
+        }
+
+        var record = new ConsentRecord
+        {
+            State = ConsentState.Create(input.Status, input.ConsentDate, input.ModifiedAt),
+            IysCode = input.IysCode,
+            Source = input.Source ?? string.Empty,
+            TransactionId = input.TransactionId ?? string.Empty,
+            RetailerCode = input.RetailerCode ?? string.Empty,
+            RetailerAccess = input.RetailerAccess ?? [],
+        };
+        change = new ConsentChange(new ConsentKey(input.BrandCode, input.Channel, type, recipient), record);
+        return FeedEventError.None;
+    }
+
+    /// <summary>Line closures are for phone lines: an address must be a Turkish number (any callable range).</summary>
+    public FeedEventError TryCreate(RecipientInput recipientInput, ConsentTime closedAt, out LineClosure closure)
+    {
+        closure = default;
+        var error = closedAt.IsNone ? FeedEventError.MissingClosedAt : CheckTime(closedAt);
+        if (error == FeedEventError.None)
+        {
+            error = TryResolve(recipientInput, Channel.Arama, out var recipient);
+            closure = new LineClosure(recipient, closedAt);
+        }
+
+        return error;
+    }
+
+    private FeedEventError TryResolve(RecipientInput input, Channel channel, out RecipientKey recipient)
+    {
+        recipient = default;
+        bool hasAddress = !string.IsNullOrEmpty(input.Address);
+        if (hasAddress && input.HasKey)
+        {
+            return FeedEventError.BothAddressAndKey;
+        }
+
+        if (input.HasKey)
+        {
+            if (input.KeyId != 0 && input.KeyId != hasher.KeyId)
+            {
+                return FeedEventError.KeyIdMismatch;
+            }
+
+            return RecipientKey.TryFromBytes(input.Key.Span, out recipient) ? FeedEventError.None : FeedEventError.MalformedRecipientKey;
+        }
+
+        if (!hasAddress)
+        {
+            return FeedEventError.MissingRecipient;
+        }
+
+        return hasher.TryHash(input.Address.AsSpan(), channel, out recipient) == RecipientError.None
+            ? FeedEventError.None
+            : FeedEventError.InvalidRecipient;
+    }
+
+    private FeedEventError CheckTime(ConsentTime time)
+    {
+        if (time < ConsentTime.EarliestValid)
+        {
+            return FeedEventError.TimeBeforeLaw;
+        }
+
+        // A time far in the future would win the newest-wins rule forever: refuse it.
+        var latest = clock.GetUtcNow() + futureTolerance;
+        return time.ToDateTimeOffset() > latest || time > ConsentTime.MaxPackable ? FeedEventError.TimeInFuture : FeedEventError.None;
+    }
+}
