@@ -23,10 +23,11 @@ public sealed class EchoStats
         Interlocked.Increment(ref _active);
     }
 
-    public void End(GrpcCallContext context)
+    /// <summary>Ends a call; <paramref name="cancelled"/> when the handler saw it cancelled (OperationCanceledException).</summary>
+    public void End(bool cancelled)
     {
         Interlocked.Decrement(ref _active);
-        if (context.HttpContext.RequestAborted.IsCancellationRequested)
+        if (cancelled)
         {
             Interlocked.Increment(ref _cancelled);
         }
@@ -44,76 +45,66 @@ public sealed class EchoService(EchoStats stats) : IGrpcService
             .DuplexStreaming<EchoRequest, EchoReply>("Bidi", BidiAsync)
             .Unary<StatsRequest, StatsReply>("Stats", (_, _) => ValueTask.FromResult(new StatsReply { CallsStarted = stats.Started, CallsCancelled = stats.Cancelled, ActiveCalls = stats.Active }));
 
-    private async ValueTask<EchoReply> UnaryAsync(EchoRequest request, GrpcCallContext context)
+    private ValueTask<EchoReply> UnaryAsync(EchoRequest request, GrpcCallContext context) => TrackAsync(async () =>
+    {
+        var reply = await ReplyAsync(request, context, 0);
+        if (reply.MetadataEcho.Length > 0)
+        {
+            context.AddResponseTrailer("x-echo-trailer", reply.MetadataEcho);
+        }
+
+        return reply;
+    });
+
+    private async Task ServerStreamAsync(EchoRequest request, IGrpcStreamWriter<EchoReply> responses, GrpcCallContext context) => await TrackAsync(async () =>
+    {
+        for (int i = 0; i < Math.Max(1, request.Repeat); i++)
+        {
+            await responses.WriteAsync(await ReplyAsync(request, context, i), context.CancellationToken);
+        }
+
+        return true;
+    });
+
+    private ValueTask<EchoReply> ClientStreamAsync(IGrpcStreamReader<EchoRequest> requests, GrpcCallContext context) => TrackAsync(async () =>
+    {
+        var texts = new List<string>();
+        while (await requests.MoveNextAsync(context.CancellationToken))
+        {
+            texts.Add(requests.Current.Text);
+        }
+
+        return new EchoReply { Text = string.Join(",", texts), Index = texts.Count };
+    });
+
+    private async Task BidiAsync(IGrpcStreamReader<EchoRequest> requests, IGrpcStreamWriter<EchoReply> responses, GrpcCallContext context) => await TrackAsync(async () =>
+    {
+        int index = 0;
+        while (await requests.MoveNextAsync(context.CancellationToken))
+        {
+            await responses.WriteAsync(await ReplyAsync(requests.Current, context, index++), context.CancellationToken);
+        }
+
+        return true;
+    });
+
+    /// <summary>Counts the call, and whether the handler saw it cancelled.</summary>
+    private async ValueTask<T> TrackAsync<T>(Func<ValueTask<T>> body)
     {
         stats.Begin();
+        bool cancelled = false;
         try
         {
-            var reply = await ReplyAsync(request, context, 0);
-            if (reply.MetadataEcho.Length > 0)
-            {
-                context.AddResponseTrailer("x-echo-trailer", reply.MetadataEcho);
-            }
-
-            return reply;
+            return await body();
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled = true;
+            throw;
         }
         finally
         {
-            stats.End(context);
-        }
-    }
-
-    private async Task ServerStreamAsync(EchoRequest request, IGrpcStreamWriter<EchoReply> responses, GrpcCallContext context)
-    {
-        stats.Begin();
-        try
-        {
-            for (int i = 0; i < Math.Max(1, request.Repeat); i++)
-            {
-                await responses.WriteAsync(await ReplyAsync(request, context, i), context.CancellationToken);
-            }
-        }
-        finally
-        {
-            stats.End(context);
-        }
-    }
-
-    private async ValueTask<EchoReply> ClientStreamAsync(IGrpcStreamReader<EchoRequest> requests, GrpcCallContext context)
-    {
-        stats.Begin();
-        try
-        {
-            int count = 0;
-            var texts = new List<string>();
-            while (await requests.MoveNextAsync(context.CancellationToken))
-            {
-                count++;
-                texts.Add(requests.Current.Text);
-            }
-
-            return new EchoReply { Text = string.Join(",", texts), Index = count };
-        }
-        finally
-        {
-            stats.End(context);
-        }
-    }
-
-    private async Task BidiAsync(IGrpcStreamReader<EchoRequest> requests, IGrpcStreamWriter<EchoReply> responses, GrpcCallContext context)
-    {
-        stats.Begin();
-        try
-        {
-            int index = 0;
-            while (await requests.MoveNextAsync(context.CancellationToken))
-            {
-                await responses.WriteAsync(await ReplyAsync(requests.Current, context, index++), context.CancellationToken);
-            }
-        }
-        finally
-        {
-            stats.End(context);
+            stats.End(cancelled);
         }
     }
 

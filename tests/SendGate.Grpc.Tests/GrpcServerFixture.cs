@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SendGate.Grpc.Health;
@@ -25,21 +26,32 @@ public sealed class GrpcServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        (_app, Address) = await StartAsync("http://127.0.0.1:0", null);
+        Health.SetStatus(EchoService, HealthStatus.Serving);
+    }
+
+    /// <summary>Starts an Echo server on <paramref name="url"/> (port 0: any free port) and returns it with its actual address.</summary>
+    public static async Task<(WebApplication App, Uri Address)> StartAsync(string url, Dictionary<string, string?>? configuration)
+    {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(url).UseKestrelHttpsConfiguration();
         builder.Logging.ClearProviders();
+        if (configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+        }
+
         builder.Services.AddSingleton<EchoStats>();
         builder.Services.AddGrpcTransport(options =>
         {
             options.MaxReceiveMessageSize = MaxMessageSize;
             options.MaxSendMessageSize = MaxMessageSize;
         }).AddGrpcService<EchoService>();
-        _app = builder.Build();
-        _app.UseGrpcTransport();
-        await _app.StartAsync();
-        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        Address = new Uri(address);
-        Health.SetStatus(EchoService, HealthStatus.Serving);
+        var app = builder.Build();
+        app.UseGrpcTransport();
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return (app, new Uri(address));
     }
 
     public async Task DisposeAsync()

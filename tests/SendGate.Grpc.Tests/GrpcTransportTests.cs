@@ -261,6 +261,8 @@ public sealed class GrpcTransportTests(GrpcServerFixture server)
         var call = client.DuplexStreaming(Echo.Bidi);
         await call.WriteAsync(new EchoRequest { Text = "1" });
         Assert.True(await call.MoveNextAsync());
+        await call.WriteAsync(new EchoRequest { Text = "2", DelayMs = 30_000 }); // the handler is busy with this
+        await Task.Delay(200);
         call.Dispose(); // cancels
 
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));

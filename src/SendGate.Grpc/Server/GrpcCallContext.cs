@@ -27,6 +27,7 @@ public sealed class GrpcCallContext
     private readonly PipeWriter _writer;
     private readonly CancellationTokenSource? _deadline;
     private bool _bodyStarted;
+    private bool _clientReset;
     private bool _readPending;
     private SequencePosition _pendingConsumed;
     private List<KeyValuePair<string, string>>? _trailers;
@@ -106,7 +107,14 @@ public sealed class GrpcCallContext
     /// <summary>Adds metadata sent with the status at the end of the call.</summary>
     public void AddResponseTrailer(string name, string value) => (_trailers ??= []).Add(new(name, value));
 
-    internal bool IsDeadlineExceeded => _deadline is { IsCancellationRequested: true } && !_http.RequestAborted.IsCancellationRequested;
+    internal bool IsDeadlineExceeded => _deadline is { IsCancellationRequested: true } && !IsClientCancelled;
+
+    /// <summary>
+    /// The client reset the stream or dropped the connection. Kestrel fails a pending body read
+    /// with an IOException before it cancels RequestAborted (that is queued to the thread pool),
+    /// so the read failure itself counts.
+    /// </summary>
+    internal bool IsClientCancelled => _clientReset || _http.RequestAborted.IsCancellationRequested;
 
     /// <summary>Reads the one request message of a unary or server-streaming call, up to the end of the request.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -114,7 +122,7 @@ public sealed class GrpcCallContext
     {
         while (true)
         {
-            var result = await _reader.ReadAsync(CancellationToken).ConfigureAwait(false);
+            var result = await ReadBodyAsync(CancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             if (TryReadFrame(buffer, out var payload))
             {
@@ -149,7 +157,7 @@ public sealed class GrpcCallContext
         var token = cancellationToken.CanBeCanceled ? cancellationToken : CancellationToken;
         while (true)
         {
-            var result = await _reader.ReadAsync(token).ConfigureAwait(false);
+            var result = await ReadBodyAsync(token).ConfigureAwait(false);
             var buffer = result.Buffer;
             if (TryReadFrame(buffer, out var payload))
             {
@@ -206,7 +214,7 @@ public sealed class GrpcCallContext
             return grpc.Status;
         }
 
-        if (_http.RequestAborted.IsCancellationRequested)
+        if (IsClientCancelled)
         {
             return new GrpcStatus(StatusCode.Cancelled, "The call was cancelled by the client.");
         }
@@ -232,7 +240,7 @@ public sealed class GrpcCallContext
     {
         ReleasePendingRead();
         _deadline?.Dispose();
-        if (_http.RequestAborted.IsCancellationRequested)
+        if (IsClientCancelled)
         {
             return; // the stream is gone; nothing can be sent
         }
@@ -345,6 +353,21 @@ public sealed class GrpcCallContext
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowReceiveTooLarge(uint length) =>
         throw new GrpcException(StatusCode.ResourceExhausted, $"Received message exceeds the maximum configured message size ({length} > {_options.MaxReceiveMessageSize} bytes).");
+
+    /// <summary>A body read; a reset stream surfaces as cancellation, as handlers expect.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadResult> ReadBodyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception)
+        {
+            _clientReset = true;
+            throw new OperationCanceledException("The client cancelled the call.", exception, cancellationToken);
+        }
+    }
 
     private void ReleasePendingRead()
     {

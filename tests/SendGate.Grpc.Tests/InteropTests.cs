@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace SendGate.Grpc.Tests;
+
+/// <summary>
+/// Clients nobody here wrote — Python grpcio and Node grpc-js — run their scenario scripts
+/// (tests/interop/) against the transport built from this tree. Their prerequisites are
+/// installed by eng/install-interop.sh (CI runs it).
+/// </summary>
+[Collection(GrpcServerGroup.Name)]
+public sealed class InteropTests(GrpcServerFixture server)
+{
+    private static readonly string[] Scenarios =
+    [
+        "unary", "error_with_non_ascii_message", "server_stream", "client_stream", "bidi_ping_pong", "bidi_send_all",
+        "deadline_exceeded", "unknown_method", "oversize_request", "oversize_response", "compressed_request",
+        "cancel_mid_stream", "concurrent_300", "health", "reflection",
+    ];
+
+    [Fact]
+    public async Task PythonGrpcio_EveryScenarioPasses()
+    {
+        string root = RepoRoot();
+        var (exit, output) = await RunAsync("/usr/bin/python3", [
+            Path.Combine(root, "tests/interop/python/interop_client.py"),
+            "--target", $"{server.Address.Host}:{server.Address.Port}",
+            "--proto-root", Path.Combine(root, "tests/interop/proto"),
+            "--proto-root", Path.Combine(root, "proto"),
+        ]);
+
+        AssertAllPassed(exit, output);
+    }
+
+    [Fact]
+    public async Task NodeGrpcJs_EveryScenarioPasses()
+    {
+        string root = RepoRoot();
+        var (exit, output) = await RunAsync("node", [
+            Path.Combine(root, "tests/interop/node/interop_client.js"),
+            "--target", $"{server.Address.Host}:{server.Address.Port}",
+            "--proto-root", Path.Combine(root, "tests/interop/proto"),
+            "--proto-root", Path.Combine(root, "proto"),
+        ]);
+
+        AssertAllPassed(exit, output);
+    }
+
+    private static void AssertAllPassed(int exit, string output)
+    {
+        foreach (string scenario in Scenarios)
+        {
+            Assert.True(output.Contains("PASS " + scenario + "\n", StringComparison.Ordinal), $"scenario {scenario} did not pass. Output:\n{output}");
+        }
+
+        Assert.True(exit == 0, $"exit code {exit}. Output:\n{output}");
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string program, string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception exception)
+        {
+            throw new InvalidOperationException($"{program} is not installed: run eng/install-interop.sh", exception);
+        }
+
+        using (process)
+        {
+            var output = new StringBuilder();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            try
+            {
+                await process.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"{program} ran for more than 3 minutes. Output so far:\n{output}");
+            }
+
+            output.Append(await stdout).Append("\n--- stderr ---\n").Append(await stderr);
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SendGate.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("SendGate.sln not found above " + AppContext.BaseDirectory);
+    }
+}
