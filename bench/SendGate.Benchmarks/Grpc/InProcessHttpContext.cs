@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace SendGate.Benchmarks.Grpc;
+
+/// <summary>
+/// An HTTP/2 request/response pair without a network, reused across calls so that what a
+/// benchmark measures is the transport, not the harness: the same feature objects, a request
+/// body replayed from one buffer, a response body written into one growing buffer.
+/// </summary>
+internal sealed class InProcessHttpContext
+{
+    private readonly HttpRequestFeature _request = new();
+    private readonly HttpResponseFeature _response = new();
+    private readonly ReplayPipeReader _body = new();
+    private readonly BufferPipeWriter _output = new();
+    private readonly TrailersFeature _trailers = new();
+    private readonly string _path;
+    private readonly byte[] _requestBody;
+
+    public InProcessHttpContext(string path, byte[] requestBody)
+    {
+        _path = path;
+        _requestBody = requestBody;
+        var features = new FeatureCollection();
+        features.Set<IHttpRequestFeature>(_request);
+        features.Set<IHttpResponseFeature>(_response);
+        features.Set<IRequestBodyPipeFeature>(_body);
+        features.Set<IHttpResponseBodyFeature>(_output);
+        features.Set<IHttpResponseTrailersFeature>(_trailers);
+        Context = new DefaultHttpContext(features);
+    }
+
+    public HttpContext Context { get; }
+
+    public int ResponseBytes => _output.Written;
+
+    public IHeaderDictionary Trailers => _trailers.Trailers;
+
+    public HttpContext Reset()
+    {
+        _request.Method = "POST";
+        _request.Protocol = "HTTP/2";
+        _request.Scheme = "http";
+        _request.Path = _path;
+        _request.Headers.Clear();
+        _request.Headers.ContentType = "application/grpc";
+        _response.StatusCode = 200;
+        _response.Headers.Clear();
+        _trailers.Trailers.Clear();
+        _body.Reset(_requestBody);
+        _output.Reset();
+        return Context;
+    }
+
+    private sealed class TrailersFeature : IHttpResponseTrailersFeature
+    {
+        public IHeaderDictionary Trailers { get; set; } = new HeaderDictionary();
+    }
+
+    private sealed class ReplayPipeReader : PipeReader, IRequestBodyPipeFeature
+    {
+        private ReadOnlySequence<byte> _remaining;
+
+        public PipeReader Reader => this;
+
+        public void Reset(byte[] body) => _remaining = new ReadOnlySequence<byte>(body);
+
+        public override bool TryRead(out ReadResult result)
+        {
+            result = new ReadResult(_remaining, isCanceled: false, isCompleted: true);
+            return true;
+        }
+
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) =>
+            new(new ReadResult(_remaining, isCanceled: false, isCompleted: true));
+
+        public override void AdvanceTo(SequencePosition consumed) => _remaining = _remaining.Slice(consumed);
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => _remaining = _remaining.Slice(consumed);
+
+        public override void CancelPendingRead()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+        }
+    }
+
+    private sealed class BufferPipeWriter : PipeWriter, IHttpResponseBodyFeature
+    {
+        private byte[] _buffer = new byte[64 * 1024];
+
+        public int Written { get; private set; }
+
+        public Stream Stream => throw new NotSupportedException();
+
+        public PipeWriter Writer => this;
+
+        public void Reset() => Written = 0;
+
+        public override void Advance(int bytes) => Written += bytes;
+
+        public override Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Ensure(sizeHint);
+            return _buffer.AsMemory(Written);
+        }
+
+        public override Span<byte> GetSpan(int sizeHint = 0)
+        {
+            Ensure(sizeHint);
+            return _buffer.AsSpan(Written);
+        }
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => default;
+
+        public override void CancelPendingFlush()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+        }
+
+        public void DisableBuffering()
+        {
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task CompleteAsync() => Task.CompletedTask;
+
+        private void Ensure(int sizeHint)
+        {
+            if (_buffer.Length - Written < Math.Max(sizeHint, 256))
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Written + sizeHint));
+            }
+        }
+    }
+}
