@@ -19,25 +19,16 @@ public sealed class InteropTests(GrpcServerFixture server)
     ];
 
     [Fact]
-    public async Task PythonGrpcio_EveryScenarioPasses()
-    {
-        string root = RepoRoot();
-        var (exit, output) = await RunAsync("/usr/bin/python3", [
-            Path.Combine(root, "tests/interop/python/interop_client.py"),
-            "--target", $"{server.Address.Host}:{server.Address.Port}",
-            "--proto-root", Path.Combine(root, "tests/interop/proto"),
-            "--proto-root", Path.Combine(root, "proto"),
-        ]);
-
-        AssertAllPassed(exit, output);
-    }
+    public Task PythonGrpcio_EveryScenarioPasses() => RunScenariosAsync("/usr/bin/python3", "tests/interop/python/interop_client.py");
 
     [Fact]
-    public async Task NodeGrpcJs_EveryScenarioPasses()
+    public Task NodeGrpcJs_EveryScenarioPasses() => RunScenariosAsync("node", "tests/interop/node/interop_client.js");
+
+    private async Task RunScenariosAsync(string program, string script)
     {
         string root = RepoRoot();
-        var (exit, output) = await RunAsync("node", [
-            Path.Combine(root, "tests/interop/node/interop_client.js"),
+        var (exit, output) = await RunAsync(program, [
+            Path.Combine(root, script),
             "--target", $"{server.Address.Host}:{server.Address.Port}",
             "--proto-root", Path.Combine(root, "tests/interop/proto"),
             "--proto-root", Path.Combine(root, "proto"),

@@ -14,12 +14,7 @@ public sealed class TlsTests : IDisposable
     [Fact]
     public async Task HttpsEndpoint_WithPemCertificate_ServesGrpcOverAlpnH2()
     {
-        var (certificatePath, keyPath) = WriteSelfSignedPem();
-        var (app, address) = await GrpcServerFixture.StartAsync("https://127.0.0.1:0", new()
-        {
-            ["Grpc:Tls:CertificatePath"] = certificatePath,
-            ["Grpc:Tls:KeyPath"] = keyPath,
-        });
+        var (app, address) = await StartTlsServerAsync();
         await using var _ = app;
         using var client = new GrpcClient(new GrpcClientOptions { Address = address, AcceptAnyServerCertificate = true });
 
@@ -32,12 +27,7 @@ public sealed class TlsTests : IDisposable
     [Fact]
     public async Task HttpsEndpoint_UntrustedCertificate_IsRefusedByDefault()
     {
-        var (certificatePath, keyPath) = WriteSelfSignedPem();
-        var (app, address) = await GrpcServerFixture.StartAsync("https://127.0.0.1:0", new()
-        {
-            ["Grpc:Tls:CertificatePath"] = certificatePath,
-            ["Grpc:Tls:KeyPath"] = keyPath,
-        });
+        var (app, address) = await StartTlsServerAsync();
         await using var _ = app;
         using var client = new GrpcClient(new GrpcClientOptions { Address = address });
 
@@ -47,6 +37,17 @@ public sealed class TlsTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>An Echo server on https://127.0.0.1 with a fresh self-signed PEM certificate from configuration.</summary>
+    private Task<(Microsoft.AspNetCore.Builder.WebApplication App, Uri Address)> StartTlsServerAsync()
+    {
+        var (certificatePath, keyPath) = WriteSelfSignedPem();
+        return GrpcServerFixture.StartAsync("https://127.0.0.1:0", new()
+        {
+            ["Grpc:Tls:CertificatePath"] = certificatePath,
+            ["Grpc:Tls:KeyPath"] = keyPath,
+        });
+    }
 
     private (string Certificate, string Key) WriteSelfSignedPem()
     {
