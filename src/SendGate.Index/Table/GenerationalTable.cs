@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+
+namespace SendGate.Index.Table;
+
+/// <summary>How a key of a batch becomes the table's (tag, hash); static so the pipeline inlines it.</summary>
+internal interface IKeyProjection<TKey>
+{
+    static abstract ulong Tag(in TKey key);
+
+    static abstract ulong Hash(in TKey key);
+}
+
+/// <summary>
+/// A map from (tag, hash) to a non-zero 64-bit value made of fixed-size
+/// <see cref="Generation"/>s. New entries go to the newest generation; when it is full, a larger
+/// one is added (twice what the table holds) and the older ones stay as they are. Sized right at
+/// start (the loaders know how much they will load) there is one generation; growth beyond it
+/// costs absent keys one more two-line probe per generation, instead of a stop-the-world rehash.
+/// One writer at a time; readers never block and run concurrently with it.
+/// </summary>
+internal sealed unsafe class GenerationalTable : IDisposable
+{
+    private const int Chunk = 256;
+
+    private readonly double _maxLoad;
+    private Generation[] _generations;
+
+    public GenerationalTable(long capacity, double maxLoad)
+        : this([new Generation(Generation.BucketsFor(capacity, maxLoad), maxLoad)], maxLoad)
+    {
+    }
+
+    internal GenerationalTable(Generation[] generations, double maxLoad)
+    {
+        _maxLoad = maxLoad;
+        _generations = generations;
+        Count = generations.Sum(g => g.Count);
+    }
+
+    public long Count { get; private set; }
+
+    public IReadOnlyList<Generation> Generations => Volatile.Read(ref _generations);
+
+    public long SizeBytes => Generations.Sum(g => g.SizeBytes);
+
+    public double MaxLoad => _maxLoad;
+
+    public ulong Find(ulong tag, ulong hash)
+    {
+        foreach (var generation in Volatile.Read(ref _generations))
+        {
+            uint first = generation.Primary(hash);
+            ulong value = generation.Find(first, generation.Alternate(first, tag), tag);
+            if (value != 0)
+            {
+                return value;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Looks up a batch, overlapping the memory accesses of many keys (see
+    /// <see cref="Generation.FindBatch"/>). <typeparamref name="TProjection"/> says how a key
+    /// becomes (tag, hash), inlined.
+    /// </summary>
+    public void FindBatch<TKey, TProjection>(ReadOnlySpan<TKey> keys, Span<ulong> values)
+        where TProjection : IKeyProjection<TKey>
+    {
+        var generations = Volatile.Read(ref _generations);
+        FindBatch<TKey, TProjection>(generations[0], keys, values, onlyMissing: false);
+        for (int g = 1; g < generations.Length; g++)
+        {
+            FindBatch<TKey, TProjection>(generations[g], keys, values, onlyMissing: true);
+        }
+    }
+
+    /// <summary>The writer's update: stores <paramref name="merge"/>(current, value), or inserts. True when the stored value changed.</summary>
+    public bool Upsert(ulong tag, ulong hash, ulong value, Func<ulong, ulong, ulong> merge)
+    {
+        var generations = _generations;
+        foreach (var generation in generations)
+        {
+            uint first = generation.Primary(hash);
+            Slot* slot = generation.FindSlot(first, generation.Alternate(first, tag), tag);
+            if (slot is not null)
+            {
+                ulong merged = merge(slot->Value, value);
+                if (merged == slot->Value)
+                {
+                    return false;
+                }
+
+                Volatile.Write(ref slot->Value, merged);
+                return true;
+            }
+        }
+
+        var newest = generations[^1];
+        uint home = newest.Primary(hash);
+        if (!newest.TryInsert(home, newest.Alternate(home, tag), tag, value))
+        {
+            newest = Grow();
+            home = newest.Primary(hash);
+            if (!newest.TryInsert(home, newest.Alternate(home, tag), tag, value))
+            {
+                throw new InvalidOperationException("A new, empty generation refused an entry.");
+            }
+        }
+
+        Count++;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        foreach (var generation in _generations)
+        {
+            generation.Dispose();
+        }
+    }
+
+    /// <summary>Per chunk: one tight loop computes every key's tag and candidate buckets, then the generation's pipelined probe.</summary>
+    private static void FindBatch<TKey, TProjection>(Generation generation, ReadOnlySpan<TKey> keys, Span<ulong> values, bool onlyMissing)
+        where TProjection : IKeyProjection<TKey>
+    {
+        ulong* tags = stackalloc ulong[Chunk];
+        uint* first = stackalloc uint[Chunk];
+        uint* second = stackalloc uint[Chunk];
+        fixed (ulong* output = values)
+        {
+            for (int start = 0; start < keys.Length; start += Chunk)
+            {
+                int n = Math.Min(Chunk, keys.Length - start);
+                var chunk = keys.Slice(start, n);
+                for (int i = 0; i < n; i++)
+                {
+                    ulong tag = TProjection.Tag(chunk[i]);
+                    uint a = generation.Primary(TProjection.Hash(chunk[i]));
+                    tags[i] = tag;
+                    first[i] = a;
+                    second[i] = generation.Alternate(a, tag);
+                }
+
+                if (onlyMissing)
+                {
+                    // An older generation (rare): only the keys no newer one had.
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (output[start + i] == 0)
+                        {
+                            output[start + i] = generation.Find(first[i], second[i], tags[i]);
+                        }
+                    }
+                }
+                else
+                {
+                    generation.FindBatch(tags, first, second, output + start, n);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Generation Grow()
+    {
+        long capacity = Math.Max(Count * 2, 1024);
+        var next = new Generation(Generation.BucketsFor(capacity, _maxLoad), _maxLoad);
+        Volatile.Write(ref _generations, [.. _generations, next]);
+        return next;
+    }
+}
