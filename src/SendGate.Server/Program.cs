@@ -1,4 +1,11 @@
-// The serving path (gRPC on Kestrel, the hot index, the embedded sample data) is not built yet:
-// until it lands this entry point says so, truthfully, and exits with a distinct code.
-Console.Error.WriteLine("sendgate-server: not yet — the serving path (gRPC Gate service on an embedded consent file) is being built; see issue 'Serving path' and README.md.");
-return 3;
+using SendGate.Server.Hosting;
+
+if (args.Any(a => a is "-h" or "--help" or "-?"))
+{
+    Console.WriteLine(Usage.Text);
+    return 0;
+}
+
+await using var app = SendGateHost.Build(args);
+await app.RunAsync();
+return Environment.ExitCode;

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using SendGate.Contracts.V1;
+using SendGate.Grpc;
+
+namespace SendGate.Cli.Commands;
+
+/// <summary><c>sendgate explain --brand 123457 --channel MESAJ 05321234567</c>: the decision, the rule and the record behind it.</summary>
+internal static class ExplainCommand
+{
+    public static Command Create()
+    {
+        var recipient = new Argument<string>("recipient") { Description = "A phone number or e-mail address as written" };
+        var command = new Command("explain", "Show why the gate decides as it does for one recipient") { recipient };
+        GateConnection.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var check = GateConnection.Request(parse);
+            var request = new ExplainRequest
+            {
+                IysCode = check.IysCode,
+                BrandCode = check.BrandCode,
+                Channel = check.Channel,
+                RecipientType = check.RecipientType,
+                Kind = check.Kind,
+                Recipient = parse.GetRequiredValue(recipient),
+            };
+            using var client = GateConnection.Client(parse);
+            try
+            {
+                var response = await client.UnaryAsync(GateConnection.Explain, request, GateConnection.CallOptions(parse, cancellationToken));
+                Console.WriteLine($"reason:      {GateConnection.ReasonName((int)response.Reason)}");
+                Console.WriteLine($"why:         {response.Detail}");
+                if (response.NormalizedRecipient.Length > 0)
+                {
+                    Console.WriteLine($"normalized:  {response.NormalizedRecipient}");
+                }
+
+                if (!response.RecipientKey.IsEmpty)
+                {
+                    Console.WriteLine($"key:         {Convert.ToHexStringLower(response.RecipientKey.Span)}");
+                }
+
+                if (response.Record is { } record)
+                {
+                    Console.WriteLine($"record:      {record.Status} given {Iys(record.ConsentDate)}, modified {Iys(record.LastModificationDate)} (GMT+3), source {record.Source}, transaction {record.TransactionId}");
+                }
+
+                if (response.LineClosedAt is { } closed)
+                {
+                    Console.WriteLine($"line closed: {Iys(closed)} (GMT+3)");
+                }
+
+                Console.WriteLine($"watermark:   version {response.Watermark?.Version}, {string.Join(", ", response.Watermark?.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}") ?? [])}");
+                return 0;
+            }
+            catch (GrpcException error)
+            {
+                return GateConnection.Fail(error);
+            }
+        });
+        return command;
+    }
+
+    private static string Iys(Google.Protobuf.WellKnownTypes.Timestamp? time) =>
+        time is null ? "-" : time.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using SendGate.Contracts.V1;
+using SendGate.Core.Domain;
+using SendGate.Grpc;
+using SendGate.Grpc.Client;
+
+namespace SendGate.Cli.Commands;
+
+/// <summary>Options every command that talks to a gate shares, and the gate's methods.</summary>
+internal static class GateConnection
+{
+    public static readonly GrpcMethod<CheckRequest, CheckResponse> Check = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "Check");
+    public static readonly GrpcMethod<CheckRequest, CheckResponse> CheckStream = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "CheckStream");
+    public static readonly GrpcMethod<ExplainRequest, ExplainResponse> Explain = GrpcMethods.FromDescriptor<ExplainRequest, ExplainResponse>(GateReflection.Descriptor.Services[0], "Explain");
+
+    public static Option<Uri> Address { get; } = new("--address", "-a")
+    {
+        Description = "The gate's gRPC address (http:// for h2c, https:// for TLS)",
+        DefaultValueFactory = _ => new Uri("http://127.0.0.1:50051"),
+    };
+
+    public static Option<uint> Brand { get; } = new("--brand", "-b") { Description = "İYS brand code", Required = true };
+
+    public static Option<uint> Iys { get; } = new("--iys") { Description = "İYS provider code (iysCode)" };
+
+    public static Option<string> Channel { get; } = new Option<string>("--channel", "-c") { Description = "MESAJ, ARAMA or EPOSTA", Required = true }.AcceptOnlyFromAmong("MESAJ", "ARAMA", "EPOSTA", "mesaj", "arama", "eposta");
+
+    public static Option<string> Type { get; } = new Option<string>("--type", "-t") { Description = "BIREYSEL or TACIR", DefaultValueFactory = _ => "BIREYSEL" }.AcceptOnlyFromAmong("BIREYSEL", "TACIR", "bireysel", "tacir");
+
+    public static Option<string> Kind { get; } = new Option<string>("--kind", "-k") { Description = "commercial or informational", DefaultValueFactory = _ => "commercial" }.AcceptOnlyFromAmong("commercial", "informational");
+
+    public static Option<double> Timeout { get; } = new("--timeout") { Description = "Deadline per call, seconds", DefaultValueFactory = _ => 30 };
+
+    public static void AddTo(Command command, bool withKind = true)
+    {
+        command.Add(Address);
+        command.Add(Brand);
+        command.Add(Iys);
+        command.Add(Channel);
+        command.Add(Type);
+        if (withKind)
+        {
+            command.Add(Kind);
+        }
+
+        command.Add(Timeout);
+    }
+
+    public static GrpcClient Client(ParseResult parse) => new(new GrpcClientOptions { Address = parse.GetRequiredValue(Address) });
+
+    public static GrpcCallOptions CallOptions(ParseResult parse, CancellationToken cancellationToken) =>
+        new(TimeSpan.FromSeconds(parse.GetValue(Timeout)), null, cancellationToken);
+
+    public static CheckRequest Request(ParseResult parse) => new()
+    {
+        RequestId = "cli-" + Guid.NewGuid().ToString("N")[..12],
+        IysCode = parse.GetValue(Iys),
+        BrandCode = parse.GetRequiredValue(Brand),
+        Channel = (Contracts.V1.Channel)(int)Enum.Parse<Core.Domain.Channel>(parse.GetRequiredValue(Channel), ignoreCase: true),
+        RecipientType = string.Equals(parse.GetValue(Type), "TACIR", StringComparison.OrdinalIgnoreCase) ? Contracts.V1.RecipientType.Tacir : Contracts.V1.RecipientType.Bireysel,
+        Kind = parse.GetValue(Kind) == "informational" ? Contracts.V1.MessageKind.Informational : Contracts.V1.MessageKind.Commercial,
+    };
+
+    public static string ReasonName(int reason) => ((Core.Domain.Reason)reason).Name();
+
+    /// <summary>Prints a call failure the way an operator can act on it; returns the exit code.</summary>
+    public static int Fail(GrpcException error)
+    {
+        Console.Error.WriteLine($"error: {error.StatusCode}: {error.Status.Detail}");
+        return 1;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace SendGate.Feed;
+
+/// <summary>The feed's log events. Line errors carry a line number and a reason, never a recipient.</summary>
+internal static partial class FeedLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Loading consents from {Path} ({Bytes} bytes)")]
+    public static partial void LoadStarting(ILogger logger, string path, long bytes);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Loading consents: {Lines} lines ({Percent:F0}%), {LinesPerSecond:F0} lines/s")]
+    public static partial void LoadProgress(ILogger logger, long lines, double percent, double linesPerSecond);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Loaded {Lines} lines ({Rejected} rejected): {Tuples} consent tuples, {Closures} line closures, in {Seconds:F1} s ({LinesPerSecond:F0} lines/s)")]
+    public static partial void LoadFinished(ILogger logger, long lines, long rejected, long tuples, long closures, double seconds, double linesPerSecond);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Line {Line} skipped: {Reason}")]
+    public static partial void LineRejected(ILogger logger, long line, string reason);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "{Count} more lines were skipped (only the first ones are listed)")]
+    public static partial void MoreLinesRejected(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Cannot read the consent file {Path}: {Reason}")]
+    public static partial void FileUnreadable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "The consent file {Path} shrank to {Length} bytes below the {Offset} already applied; not following it until restarted")]
+    public static partial void FileShrank(ILogger logger, string path, long length, long offset);
+}

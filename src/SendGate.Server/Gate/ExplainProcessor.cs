@@ -1,0 +1,98 @@
+using System.Text;
+using Google.Protobuf;
+using SendGate.Contracts;
+using SendGate.Contracts.V1;
+using SendGate.Core.Consent;
+using SendGate.Core.Hashing;
+using SendGate.Core.Policy;
+using SendGate.Core.Recipients;
+using SendGate.Grpc;
+using SendGate.Index;
+
+namespace SendGate.Server.Gate;
+
+/// <summary>Explain: one recipient's decision with the record and line closure it relied on, and a sentence saying which rule decided.</summary>
+internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hasher, GateRules rules, WatermarkSource watermarks)
+{
+    public ExplainResponse Explain(ExplainRequest request)
+    {
+        var (channel, type) = GateRules.Validate(request.BrandCode, (ulong)(long)request.Channel, (ulong)(long)request.RecipientType);
+        bool hasAddress = request.Recipient.Length > 0;
+        bool hasKey = !request.RecipientKey.IsEmpty;
+        if (hasAddress == hasKey)
+        {
+            throw new GrpcException(StatusCode.InvalidArgument, "Give the recipient as written (recipient) or its 16-byte key (recipient_key): one of the two.");
+        }
+
+        var context = rules.Context(request.IysCode, GateRules.Kind((ulong)(long)request.Kind));
+        var response = new ExplainResponse { Watermark = watermarks.Current.Message };
+        if (!TryResolve(request, channel, out var recipient, out string normalized, out var error))
+        {
+            response.Reason = Core.Domain.Reason.DeniedInvalidRecipient.ToWire();
+            response.Detail = "invalid recipient: " + error.Describe();
+            return response;
+        }
+
+        var key = new ConsentKey(request.BrandCode, channel, type, recipient);
+        var lookup = store.Index.Lookup(key);
+        var reason = DecisionPolicy.Decide(context, recipientValid: true, lookup.State, lookup.LineClosedAt);
+        response.Reason = reason.ToWire();
+        response.RecipientKey = ByteString.CopyFrom(recipient.ToArray());
+        response.NormalizedRecipient = normalized;
+        response.Detail = DecisionPolicy.Describe(reason, lookup.State, lookup.LineClosedAt);
+        if (!lookup.State.IsNone)
+        {
+            response.Record = ToWire(store.Records.Find(key), lookup.State);
+        }
+
+        if (!lookup.LineClosedAt.IsNone)
+        {
+            response.LineClosedAt = lookup.LineClosedAt.ToTimestamp();
+        }
+
+        return response;
+    }
+
+    private bool TryResolve(ExplainRequest request, Core.Domain.Channel channel, out RecipientKey recipient, out string normalized, out RecipientError error)
+    {
+        normalized = string.Empty;
+        if (!request.RecipientKey.IsEmpty)
+        {
+            error = RecipientKey.TryFromBytes(request.RecipientKey.Span, out recipient) ? RecipientError.None : RecipientError.MalformedKey;
+            return error == RecipientError.None;
+        }
+
+        Span<byte> buffer = stackalloc byte[RecipientNormalizer.MaxNormalizedLength];
+        error = RecipientNormalizer.TryNormalize(request.Recipient.AsSpan(), channel, buffer, out int length);
+        if (error != RecipientError.None)
+        {
+            recipient = default;
+            return false;
+        }
+
+        normalized = Encoding.UTF8.GetString(buffer[..length]);
+        recipient = hasher.HashNormalized(buffer[..length]);
+        return true;
+    }
+
+    /// <summary>The full record when the store keeps it; else what the hot state says.</summary>
+    private static Contracts.V1.ConsentRecord ToWire(Core.Consent.ConsentRecord? record, ConsentState state)
+    {
+        var wire = new Contracts.V1.ConsentRecord
+        {
+            Status = state.Status.ToWire(),
+            ConsentDate = state.ConsentDate.ToTimestamp(),
+            LastModificationDate = state.ModifiedAt.ToTimestamp(),
+        };
+        if (record is not null && record.State == state)
+        {
+            wire.Source = record.Source;
+            wire.TransactionId = record.TransactionId;
+            wire.RetailerCode = record.RetailerCode;
+            wire.IysCode = record.IysCode;
+            wire.RetailerAccess.AddRange(record.RetailerAccess);
+        }
+
+        return wire;
+    }
+}

@@ -1,0 +1,34 @@
+using SendGate.Feed.Status;
+using SendGate.Grpc.Health;
+using SendGate.Server.Observability;
+
+namespace SendGate.Server.Hosting;
+
+/// <summary>
+/// The admin port (HTTP/1.1): <c>/metrics</c> (Prometheus text), <c>/healthz</c> (the process
+/// is up) and <c>/readyz</c> (the data is loaded: 200 SERVING, 503 otherwise) for probes that do
+/// not speak gRPC. Only answered on the admin port.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static void MapAdmin(this WebApplication app, int adminPort)
+    {
+        if (adminPort <= 0)
+        {
+            return;
+        }
+
+        string host = "*:" + adminPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8")).RequireHost(host);
+        app.MapGet("/healthz", () => Results.Text("alive\n")).RequireHost(host);
+        app.MapGet("/readyz", (HealthStatusRegistry health, FeedStatus feed) =>
+        {
+            var progress = feed.Current;
+            string body = $"status: {health.GetStatus(HealthStatusRegistry.Server)}\nfresh_as_of: {progress.FreshAsOf:O}\npositions: {string.Join(", ", progress.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}"))}\n";
+            return health.GetStatus(HealthStatusRegistry.Server) == HealthStatus.Serving
+                ? Results.Text(body)
+                : Results.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }).RequireHost(host);
+        _ = app.Services.GetRequiredService<PrometheusExporter>(); // start listening before the first measurement
+    }
+}

@@ -1,0 +1,28 @@
+using SendGate.Grpc.Hosting;
+
+namespace SendGate.Server.Hosting;
+
+/// <summary>Builds the gate's web application from arguments and configuration; Program and the end-to-end tests share it.</summary>
+internal static class SendGateHost
+{
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
+        {
+            ["--consents"] = "Feed:File:Path",
+            ["--admin-url"] = "Admin:Url",
+        });
+        configure?.Invoke(builder.Configuration);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        string grpcUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : Endpoints.DefaultGrpcUrls;
+        string? adminUrl = builder.Configuration["Admin:Url"] ?? Endpoints.DefaultAdminUrl;
+        builder.WebHost.ConfigureKestrel(kestrel => Endpoints.Configure(kestrel, grpcUrls, adminUrl));
+        builder.Services.AddSendGate(builder.Environment);
+
+        var app = builder.Build();
+        app.UseGrpcTransport();
+        app.MapAdmin(Endpoints.AdminPort(adminUrl));
+        return app;
+    }
+}

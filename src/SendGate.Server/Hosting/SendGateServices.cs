@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Options;
+using SendGate.Core.Consent;
+using SendGate.Core.Hashing;
+using SendGate.Feed.File;
+using SendGate.Feed.Status;
+using SendGate.Grpc.Hosting;
+using SendGate.Index;
+using SendGate.Index.Records;
+using SendGate.Server.Gate;
+using SendGate.Server.Observability;
+
+namespace SendGate.Server.Hosting;
+
+/// <summary>Everything the gate is made of, wired from configuration.</summary>
+internal static class SendGateServices
+{
+    /// <summary>The key id of the development key in appsettings.Development.json: using it is warned about loudly.</summary>
+    public const uint DevelopmentKeyId = 0x5e2a5e72;
+
+    public static IServiceCollection AddSendGate(this IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HashingOptions>().BindConfiguration(HashingOptions.SectionName);
+        services.AddOptions<FileFeedOptions>().BindConfiguration(FileFeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure(options => options.Path = ResolvePath(options.Path, environment))
+            .Validate(options => !string.IsNullOrWhiteSpace(options.Path), "Feed:File:Path (or --consents FILE) is required: the İYS JSON Lines file to serve.");
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new RecipientHasher(LoadKey(sp)));
+        services.AddSingleton(sp => new FeedEventFactory(sp.GetRequiredService<RecipientHasher>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(CreateStore);
+        services.AddSingleton<FeedStatus>();
+        services.AddHostedService<FileConsentFeed>();
+
+        services.AddSingleton<GateRules>();
+        services.AddSingleton<WatermarkSource>();
+        services.AddSingleton<CheckProcessor>();
+        services.AddSingleton<ExplainProcessor>();
+        services.AddSingleton<GateMetrics>();
+        services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName]));
+        services.AddGrpcTransport().AddGrpcService<GateService>();
+        services.AddHostedService<ReadinessService>();
+        return services;
+    }
+
+    /// <summary>Relative paths are relative to the content root (the project folder under <c>dotnet run</c>).</summary>
+    private static string? ResolvePath(string? path, IHostEnvironment environment) =>
+        string.IsNullOrWhiteSpace(path) || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(environment.ContentRootPath, path));
+
+    private static HashingKey LoadKey(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<HashingOptions>>().Value;
+        if (!HashingKey.TryParseBase64(options.Key, out var key, out string error))
+        {
+            throw new OptionsValidationException(HashingOptions.SectionName, typeof(HashingOptions), [$"Hashing:Key: {error}."]);
+        }
+
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate");
+        if (key!.KeyId == DevelopmentKeyId)
+        {
+            ServerLog.DevelopmentKey(logger, key.KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return key;
+    }
+
+    private static ConsentStore CreateStore(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<IndexOptions>>().Value;
+        string? file = services.GetRequiredService<IOptions<FileFeedOptions>>().Value.Path;
+        // Sized from the file when not configured: a JSON line is ~150–250 bytes, so this errs large (one generation).
+        long expected = options.ExpectedTuples ?? Math.Max(1 << 20, file is not null && File.Exists(file) ? new FileInfo(file).Length / 100 : 0);
+        var index = new ConsentIndex(new ConsentIndexOptions { ExpectedTuples = expected, ExpectedClosures = options.ExpectedClosures, MaxLoadFactor = options.MaxLoadFactor });
+        IConsentRecordStore records = options.Records == RecordStoreKind.Memory ? new InMemoryConsentRecordStore() : new NoConsentRecordStore();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate");
+        string keyId = services.GetRequiredService<RecipientHasher>().KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+        ServerLog.Started(logger, keyId, expected, index.SizeBytes >> 20);
+        return new ConsentStore(index, records);
+    }
+}

@@ -1,0 +1,18 @@
+
+namespace SendGate.Server.Hosting;
+
+/// <summary>The host's log events. None carries a recipient or the hashing key.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "SendGate is ready: serving checks")]
+    public static partial void Ready(ILogger logger);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Critical, Message = "The consent feed could not start ({Reason}); stopping")]
+    public static partial void FeedFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "*** DEVELOPMENT HASHING KEY IN USE (key id {KeyId}) *** It is published in this repository: recipient keys made with it protect nothing. Set Hashing:Key (16 random bytes, base64) for any real data.")]
+    public static partial void DevelopmentKey(ILogger logger, string keyId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Hashing key id {KeyId}; index sized for {Tuples} tuples ({Megabytes} MiB)")]
+    public static partial void Started(ILogger logger, string keyId, long tuples, long megabytes);
+}

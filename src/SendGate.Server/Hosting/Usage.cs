@@ -1,0 +1,36 @@
+namespace SendGate.Server.Hosting;
+
+/// <summary>The text of <c>--help</c>.</summary>
+internal static class Usage
+{
+    public const string Text = """
+        sendgate-server — İYS pre-send consent gate (gRPC)
+
+        Usage: sendgate-server [options]        (dotnet run --project src/SendGate.Server -- [options])
+
+        Options (each is also a configuration key, settable in appsettings.json or as an
+        environment variable with __ for ':', e.g. Policy__MaxStaleness=00:05:00):
+          --consents FILE            İYS JSON Lines consent file to serve          Feed:File:Path
+          --urls URLS                gRPC endpoints, ';'-separated                 urls / ASPNETCORE_URLS
+                                     (default http://127.0.0.1:50051; http:// is h2c, https:// needs Grpc:Tls)
+          --admin-url URL            metrics and health over HTTP/1.1              Admin:Url
+                                     (default http://127.0.0.1:9464; empty to disable)
+          --environment NAME         Development uses appsettings.Development.json (sample data, dev key)
+          -h, --help                 this text
+
+        Configuration:
+          Hashing:Key                16 random bytes, base64 (openssl rand -base64 16). Required.
+          Policy:ExemptIysCodes      iysCodes allowed without consent (array: Policy:ExemptIysCodes:0=...)
+          Policy:MaxStaleness        data older than this denies commercial checks (default 00:15:00)
+          Policy:FailClosed          deny commercial checks when stale (default true)
+          Limits:MaxBatch            recipients per Check request (default 100000)
+          Index:ExpectedTuples       size the index for this many tuples (default: from the file size)
+          Index:Records              Memory (Explain shows source, transaction id) or None
+          Feed:File:PollInterval     how often appended lines are picked up (default 00:00:02)
+          Grpc:MaxReceiveMessageSize, Grpc:Tls:CertificatePath, Grpc:Tls:KeyPath, Grpc:Http2:*
+
+        Endpoints:
+          gRPC    sendgate.v1.Gate (Check, CheckStream, Explain), grpc.health.v1.Health, server reflection
+          admin   GET /metrics (Prometheus), /healthz, /readyz
+        """;
+}

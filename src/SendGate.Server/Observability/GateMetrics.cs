@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using SendGate.Core.Domain;
+using SendGate.Feed.Status;
+using SendGate.Index;
+
+namespace SendGate.Server.Observability;
+
+/// <summary>The gate's instruments: per request (counts and a duration), and observed on scrape (index size, feed freshness).</summary>
+internal sealed class GateMetrics
+{
+    public const string MeterName = "SendGate";
+
+    private static readonly string[] ReasonTags = Enumerable.Range(0, ReasonRules.MaxValue + 1).Select(r => ((Reason)r).Name()).ToArray();
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _recipients;
+    private readonly Histogram<double> _duration;
+    private readonly Histogram<long> _batch;
+
+    public GateMetrics(IMeterFactory meterFactory, ConsentStore store, FeedStatus status, TimeProvider clock)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>("sendgate.check.requests", description: "Check requests answered (unary and stream messages)");
+        _recipients = meter.CreateCounter<long>("sendgate.check.recipients", description: "Recipients decided, by reason");
+        _duration = meter.CreateHistogram<double>("sendgate.check.duration", unit: "s", description: "Time to decide one Check request, in the gate (transport excluded)");
+        _batch = meter.CreateHistogram<long>("sendgate.check.batch", unit: "{recipient}", description: "Recipients per Check request");
+        meter.CreateObservableGauge("sendgate.index.tuples", () => store.Index.Count, description: "Consent tuples in the hot index");
+        meter.CreateObservableGauge("sendgate.index.closures", () => store.Index.ClosureCount, description: "Line closures in the hot index");
+        meter.CreateObservableGauge("sendgate.index.memory", () => store.Index.SizeBytes, unit: "By", description: "Bytes of the hot index tables");
+        meter.CreateObservableGauge("sendgate.index.generations", () => store.Index.Generations, description: "Table generations (1 when sized right)");
+        meter.CreateObservableGauge("sendgate.index.version", () => store.Index.Version, description: "Changes applied to the hot index");
+        meter.CreateObservableGauge("sendgate.feed.age", () => status.Current.FreshAsOf is { } fresh ? (clock.GetUtcNow() - fresh).TotalSeconds : double.NaN, unit: "s", description: "Seconds since the feed last confirmed the gate was current");
+        meter.CreateObservableGauge("sendgate.feed.newest_change", () => store.NewestChange.IsNone ? 0 : store.NewestChange.ToUnixSeconds(), unit: "s", description: "Unix time of the newest change applied");
+    }
+
+    public void RecordCheck(int[] counts, int recipients, bool keys, long startedTimestamp)
+    {
+        if (_requests.Enabled)
+        {
+            _requests.Add(1, new KeyValuePair<string, object?>("input", keys ? "keys" : "addresses"));
+        }
+
+        if (_recipients.Enabled)
+        {
+            for (int reason = 1; reason < counts.Length; reason++)
+            {
+                if (counts[reason] > 0)
+                {
+                    _recipients.Add(counts[reason], new KeyValuePair<string, object?>("reason", ReasonTags[reason]));
+                }
+            }
+        }
+
+        if (_duration.Enabled)
+        {
+            _duration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds);
+        }
+
+        if (_batch.Enabled)
+        {
+            _batch.Record(recipients);
+        }
+    }
+}
