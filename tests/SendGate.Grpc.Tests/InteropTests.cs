@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using SendGate.Tests.Shared;
 
 namespace SendGate.Grpc.Tests;
 
@@ -26,8 +25,8 @@ public sealed class InteropTests(GrpcServerFixture server)
 
     private async Task RunScenariosAsync(string program, string script)
     {
-        string root = RepoRoot();
-        var (exit, output) = await RunAsync(program, [
+        string root = ExternalProgram.RepoRoot();
+        var (exit, output) = await ExternalProgram.RunAsync(program, [
             Path.Combine(root, script),
             "--target", $"{server.Address.Host}:{server.Address.Port}",
             "--proto-root", Path.Combine(root, "tests/interop/proto"),
@@ -45,57 +44,5 @@ public sealed class InteropTests(GrpcServerFixture server)
         }
 
         Assert.True(exit == 0, $"exit code {exit}. Output:\n{output}");
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string program, string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            throw new InvalidOperationException($"{program} is not installed: run eng/install-interop.sh", exception);
-        }
-
-        using (process)
-        {
-            var output = new StringBuilder();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            try
-            {
-                await process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{program} ran for more than 3 minutes. Output so far:\n{output}");
-            }
-
-            output.Append(await stdout).Append("\n--- stderr ---\n").Append(await stderr);
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SendGate.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SendGate.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -46,7 +46,8 @@ internal static class ProtoWire
                 Advance(data, ref position, 8);
                 break;
             case LengthDelimited:
-                position += ReadLength(data, ref position);
+                int length = ReadLength(data, ref position); // not "position += ReadLength(...)": that adds to the old position
+                position += length;
                 break;
             case Fixed32:
                 Advance(data, ref position, 4);

@@ -1,0 +1,275 @@
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SendGate.Contracts.V1;
+using SendGate.Core.Recipients;
+using SendGate.Feed.File;
+using SendGate.Grpc;
+using SendGate.Grpc.Health.V1;
+
+namespace SendGate.Server.Tests;
+
+public sealed class GateServerFixture : IAsyncLifetime
+{
+    public GateHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await GateHost.StartAsync(Consents.File);
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+/// <summary>The gate end to end over loopback: the real host, the real transport, the project's client.</summary>
+public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture<GateServerFixture>
+{
+    private static readonly GrpcMethod<CheckRequest, CheckResponse> Check = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "Check");
+    private static readonly GrpcMethod<CheckRequest, CheckResponse> CheckStream = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "CheckStream");
+    private static readonly GrpcMethod<ExplainRequest, ExplainResponse> Explain = GrpcMethods.FromDescriptor<ExplainRequest, ExplainResponse>(GateReflection.Descriptor.Services[0], "Explain");
+    private static readonly GrpcMethod<HealthCheckRequest, HealthCheckResponse> Health = GrpcMethods.FromDescriptor<HealthCheckRequest, HealthCheckResponse>(HealthReflection.Descriptor.Services[0], "Check");
+
+    private GateHost Host => fixture.Host;
+
+    public static TheoryData<string, Channel, RecipientType, Reason> Decisions => new()
+    {
+        { "0532 123 45 67", Channel.Mesaj, RecipientType.Bireysel, Reason.AllowedConsent },
+        { "+90 (532) 123-45-68", Channel.Mesaj, RecipientType.Bireysel, Reason.DeniedRefused },
+        { "05321234569", Channel.Mesaj, RecipientType.Bireysel, Reason.DeniedLineClosed },
+        { "05321234560", Channel.Mesaj, RecipientType.Tacir, Reason.AllowedConsent },
+        { "05321234560", Channel.Mesaj, RecipientType.Bireysel, Reason.DeniedNoConsent }, // TACIR and BIREYSEL are separate records
+        { "05321234560", Channel.Arama, RecipientType.Tacir, Reason.DeniedNoConsent },    // so are channels
+        { "ali.veli@example.com", Channel.Eposta, RecipientType.Bireysel, Reason.AllowedConsent },
+        { "05321234561", Channel.Mesaj, RecipientType.Bireysel, Reason.DeniedRefused },    // the RET is newer, whatever the line order
+        { "05321234562", Channel.Mesaj, RecipientType.Bireysel, Reason.AllowedConsent },   // consent newer than the closure
+        { "05329999999", Channel.Mesaj, RecipientType.Bireysel, Reason.DeniedNoConsent },
+        { "ali.veli@example.com", Channel.Mesaj, RecipientType.Bireysel, Reason.DeniedInvalidRecipient },
+        { "12345", Channel.Mesaj, RecipientType.Bireysel, Reason.DeniedInvalidRecipient },
+        { "05321234567", Channel.Eposta, RecipientType.Bireysel, Reason.DeniedInvalidRecipient },
+    };
+
+    [Theory]
+    [MemberData(nameof(Decisions))]
+    public async Task Check_DecidesEveryRowOfTheTable(string recipient, Channel channel, RecipientType type, Reason expected)
+    {
+        var response = await Host.Client.UnaryAsync(Check, Request(channel, type, [recipient]));
+
+        Assert.Equal([(byte)expected], response.Reasons.ToByteArray());
+    }
+
+    [Fact]
+    public async Task Check_InformationalAndExempt_AreAllowedWithoutConsent()
+    {
+        var informational = Request(Channel.Mesaj, RecipientType.Bireysel, ["05329999999", "05321234568", "bad"]);
+        informational.Kind = MessageKind.Informational;
+        var exempt = Request(Channel.Mesaj, RecipientType.Bireysel, ["05329999999", "bad"]);
+        exempt.IysCode = 999999; // Policy:ExemptIysCodes
+
+        var a = await Host.Client.UnaryAsync(Check, informational);
+        var b = await Host.Client.UnaryAsync(Check, exempt);
+
+        Assert.Equal([(byte)Reason.AllowedInformational, (byte)Reason.AllowedInformational, (byte)Reason.DeniedInvalidRecipient], a.Reasons.ToByteArray());
+        Assert.Equal([(byte)Reason.AllowedExemptSender, (byte)Reason.DeniedInvalidRecipient], b.Reasons.ToByteArray());
+    }
+
+    [Fact]
+    public async Task Check_ReportsCountsAllowedRequestIdAndWatermark()
+    {
+        var request = Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567", "05321234568", "05329999999", "05329999998", "x"]);
+
+        var response = await Host.Client.UnaryAsync(Check, request);
+
+        Assert.Equal(request.RequestId, response.RequestId);
+        Assert.Equal(1u, response.Allowed);
+        Assert.Equal([(Reason.AllowedConsent, 1u), (Reason.DeniedNoConsent, 2u), (Reason.DeniedRefused, 1u), (Reason.DeniedInvalidRecipient, 1u)], response.Counts.Select(c => (c.Reason, c.Count)));
+        var position = Assert.Single(response.Watermark.Positions);
+        Assert.Equal("file:consents.jsonl", position.Topic);
+        Assert.True(position.Offset >= Consents.Lines);
+        Assert.True(response.Watermark.Version > 0);
+        Assert.NotNull(response.Watermark.FreshAsOf);
+        Assert.Equal(new DateTimeOffset(2024, 6, 1, 7, 0, 4, TimeSpan.Zero), response.Watermark.NewestChangeTime.ToDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Check_PreHashedKeys_AnswerAsTheAddressesDo()
+    {
+        string[] recipients = ["+905321234567", "+905321234568", "+905329999999"];
+        var byKey = Request(Channel.Mesaj, RecipientType.Bireysel, []);
+        foreach (string recipient in recipients)
+        {
+            Assert.Equal(RecipientError.None, GateHost.Hasher.TryHash(recipient.AsSpan(), Core.Domain.Channel.Mesaj, out var key));
+            byKey.RecipientKeys.Add(ByteString.CopyFrom(key.ToArray()));
+        }
+
+        byKey.RecipientKeys.Add(ByteString.CopyFrom(new byte[15])); // malformed: invalid for that recipient only
+        byKey.KeyId = GateHost.Hasher.KeyId;
+
+        var byAddress = await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, RecipientType.Bireysel, recipients));
+        var keyed = await Host.Client.UnaryAsync(Check, byKey);
+
+        Assert.Equal([.. byAddress.Reasons.ToByteArray(), (byte)Reason.DeniedInvalidRecipient], keyed.Reasons.ToByteArray());
+    }
+
+    [Fact]
+    public async Task Check_KeysFromAnotherHashingKey_FailPrecondition()
+    {
+        var request = Request(Channel.Mesaj, RecipientType.Bireysel, []);
+        request.RecipientKeys.Add(ByteString.CopyFrom(new byte[16]));
+        request.KeyId = GateHost.Hasher.KeyId ^ 1;
+
+        var error = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, request));
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+    }
+
+    public static TheoryData<string, string> BadRequests => new()
+    {
+        { "both", "not both" },
+        { "channel", "channel is required" },
+        { "brand", "brand_code is required" },
+        { "type", "recipient_type" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Check_BadRequest_IsInvalidArgumentSayingWhatToFix(string problem, string message)
+    {
+        var request = Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]);
+        switch (problem)
+        {
+            case "both":
+                request.RecipientKeys.Add(ByteString.CopyFrom(new byte[16]));
+                break;
+            case "channel":
+                request.Channel = Channel.Unspecified;
+                break;
+            case "brand":
+                request.BrandCode = 0;
+                break;
+            case "type":
+                request.RecipientType = (RecipientType)7;
+                break;
+        }
+
+        var error = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, request));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(message, error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_EmptyBatch_IsAnEmptyAnswer()
+    {
+        var response = await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, RecipientType.Bireysel, []));
+
+        Assert.Equal(0, response.Reasons.Length);
+        Assert.Empty(response.Counts);
+    }
+
+    [Fact]
+    public async Task CheckStream_AnswersEachRequestInOrder()
+    {
+        using var call = Host.Client.DuplexStreaming(CheckStream);
+        string[][] batches = [["05321234567"], ["05321234568", "05329999999"], ["ali.veli@example.com"]];
+        foreach (var batch in batches)
+        {
+            var request = Request(Channel.Mesaj, RecipientType.Bireysel, batch);
+            request.RequestId = "batch-" + batch.Length;
+            await call.WriteAsync(request);
+        }
+
+        call.Complete();
+        var responses = new List<CheckResponse>();
+        while (await call.MoveNextAsync())
+        {
+            responses.Add(call.Current);
+        }
+
+        Assert.Equal(["batch-1", "batch-2", "batch-1"], responses.Select(r => r.RequestId));
+        Assert.Equal([1, 2, 1], responses.Select(r => r.Reasons.Length));
+        Assert.Equal((byte)Reason.AllowedConsent, responses[0].Reasons[0]);
+        Assert.Equal((byte)Reason.DeniedInvalidRecipient, responses[2].Reasons[0]);
+    }
+
+    [Fact]
+    public async Task Explain_ShowsTheRecordTheLineClosureAndTheRule()
+    {
+        var closed = await Host.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "0532 123 45 69" });
+        var allowed = await Host.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "05321234567" });
+
+        Assert.Equal(Reason.DeniedLineClosed, closed.Reason);
+        Assert.Equal("tx-closed", closed.Record.TransactionId);
+        Assert.Equal(new DateTimeOffset(2024, 4, 30, 21, 0, 0, TimeSpan.Zero), closed.LineClosedAt.ToDateTimeOffset());
+        Assert.Contains("closed", closed.Detail, StringComparison.Ordinal);
+        Assert.Equal("+905321234569", closed.NormalizedRecipient);
+        Assert.Equal(Reason.AllowedConsent, allowed.Reason);
+        Assert.Equal(ConsentStatus.Onay, allowed.Record.Status);
+        Assert.Equal("HS_WEB", allowed.Record.Source);
+        Assert.Equal("R7", allowed.Record.RetailerCode);
+        Assert.Equal(["R7", "R8"], allowed.Record.RetailerAccess);
+        Assert.Equal(123456u, allowed.Record.IysCode);
+    }
+
+    [Fact]
+    public async Task Explain_ByKey_AndInvalidRecipients()
+    {
+        Assert.Equal(RecipientError.None, GateHost.Hasher.TryHash("+905321234568".AsSpan(), Core.Domain.Channel.Mesaj, out var key));
+
+        var byKey = await Host.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, RecipientKey = ByteString.CopyFrom(key.ToArray()) });
+        var invalid = await Host.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "ali.veli@example.com" });
+        var neither = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj }));
+
+        Assert.Equal(Reason.DeniedRefused, byKey.Reason);
+        Assert.Equal("tx-ret", byKey.Record.TransactionId);
+        Assert.Equal(Reason.DeniedInvalidRecipient, invalid.Reason);
+        Assert.Contains("e-mail address on a phone channel", invalid.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, neither.StatusCode);
+    }
+
+    [Fact]
+    public async Task Feed_BadLinesAreSkippedAndCounted_TheRestIsServed()
+    {
+        var feed = Host.Services.GetServices<IHostedService>().OfType<FileConsentFeed>().Single();
+
+        Assert.True(feed.Rejected >= 2);
+        var response = await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234563"]));
+        Assert.Equal([(byte)Reason.DeniedNoConsent], response.Reasons.ToByteArray());
+    }
+
+    [Fact]
+    public async Task Health_IsServing_AndReflectionListsTheGate()
+    {
+        var server = await Host.Client.UnaryAsync(Health, new HealthCheckRequest());
+        var gate = await Host.Client.UnaryAsync(Health, new HealthCheckRequest { Service = "sendgate.v1.Gate" });
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, server.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, gate.Status);
+    }
+
+    [Fact]
+    public async Task Admin_ServesMetricsAndReadiness()
+    {
+        await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+        using var http = new HttpClient { BaseAddress = Host.Admin };
+
+        string metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+
+        Assert.Contains("sendgate_check_recipients_total{reason=\"ALLOWED_CONSENT\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("sendgate_index_tuples ", metrics, StringComparison.Ordinal);
+        Assert.Contains("sendgate_check_duration_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    internal static CheckRequest Request(Channel channel, RecipientType type, IEnumerable<string> recipients)
+    {
+        var request = new CheckRequest
+        {
+            RequestId = "test-" + Guid.NewGuid().ToString("N"),
+            IysCode = 123456,
+            BrandCode = Consents.Brand,
+            Channel = channel,
+            RecipientType = type,
+            Kind = MessageKind.Commercial,
+        };
+        request.Recipients.AddRange(recipients);
+        return request;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SendGate.Core.Hashing;
+using SendGate.Feed.Status;
+using SendGate.Grpc.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SendGate.Server.Hosting;
+
+namespace SendGate.Server.Tests;
+
+/// <summary>The real gate host on 127.0.0.1 (random ports), serving a consent file written for the test.</summary>
+public sealed class GateHost : IAsyncDisposable
+{
+    public const string KeyBase64 = "c2VuZGdhdGUtdGVzdGtleQ=="; // "sendgate-testkey": a test key, not the development key
+
+    private readonly WebApplication _app;
+    private readonly string _directory;
+
+    private GateHost(WebApplication app, string directory, string consentsPath, Uri address, Uri admin)
+    {
+        _app = app;
+        _directory = directory;
+        ConsentsPath = consentsPath;
+        Address = address;
+        Admin = admin;
+        Client = new GrpcClient(new GrpcClientOptions { Address = address });
+    }
+
+    public Uri Address { get; }
+
+    public Uri Admin { get; }
+
+    public string ConsentsPath { get; }
+
+    public GrpcClient Client { get; }
+
+    public static RecipientHasher Hasher { get; } = new(HashingKey.ParseBase64(KeyBase64));
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<GateHost> StartAsync(string consents, Dictionary<string, string?>? settings = null)
+    {
+        string directory = Directory.CreateTempSubdirectory("sendgate-gate-").FullName;
+        string path = Path.Combine(directory, "consents.jsonl");
+        await File.WriteAllTextAsync(path, consents);
+        int adminPort = FreePort();
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Hashing:Key"] = KeyBase64,
+            ["Feed:File:PollInterval"] = "00:00:00.100",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Policy:ExemptIysCodes:0"] = "999999",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            configuration[key] = value;
+        }
+
+        var app = SendGateHost.Build(
+            ["--urls", "http://127.0.0.1:0", "--consents", path, "--admin-url", $"http://127.0.0.1:{adminPort}"],
+            config => config.AddInMemoryCollection(configuration));
+        await app.StartAsync();
+        await app.Services.GetRequiredService<FeedStatus>().CaughtUp.WaitAsync(TimeSpan.FromSeconds(60));
+        var grpc = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a)).Single(a => a.Port != adminPort);
+        return new GateHost(app, directory, path, grpc, new Uri($"http://127.0.0.1:{adminPort}"));
+    }
+
+    /// <summary>Appends lines to the consent file and waits until the feed has read them.</summary>
+    public async Task AppendAsync(string lines)
+    {
+        var status = Services.GetRequiredService<FeedStatus>();
+        long before = status.Current.Positions.Sum(p => p.Offset);
+        int added = lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        await File.AppendAllTextAsync(ConsentsPath, lines);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (status.Current.Positions.Sum(p => p.Offset) < before + added)
+        {
+            await Task.Delay(20, patience.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,75 @@
+using SendGate.Contracts.V1;
+using SendGate.Grpc;
+
+namespace SendGate.Server.Tests;
+
+/// <summary>What needs its own host: appended lines, staleness, limits.</summary>
+public sealed class GateLifecycleTests
+{
+    private static readonly GrpcMethod<CheckRequest, CheckResponse> Check = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "Check");
+
+    [Fact]
+    public async Task AppendedLines_AreServedWithoutARestart()
+    {
+        await using var host = await GateHost.StartAsync(Consents.File);
+        var before = await host.Client.UnaryAsync(Check, GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+
+        await host.AppendAsync("""
+            {"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"BIREYSEL","recipient":"+905321234567","status":"RET","source":"IYS_MOBIL","consentDate":"2025-01-01 10:00:00","creationDate":"2025-01-01 10:00:01","transactionId":"tx-later"}
+
+            """);
+        var after = await host.Client.UnaryAsync(Check, GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+
+        Assert.Equal((byte)Reason.AllowedConsent, before.Reasons[0]);
+        Assert.Equal((byte)Reason.DeniedRefused, after.Reasons[0]);
+        Assert.True(after.Watermark.Positions[0].Offset > before.Watermark.Positions[0].Offset);
+    }
+
+    [Fact]
+    public async Task StaleData_DeniesCommercial_ButServesInformational()
+    {
+        await using var host = await GateHost.StartAsync(Consents.File, new()
+        {
+            ["Feed:File:PollInterval"] = "01:00:00", // the feed will not confirm freshness again
+            ["Policy:MaxStaleness"] = "00:00:01",
+        });
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var commercial = await host.Client.UnaryAsync(Check, GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+        var informational = GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]);
+        informational.Kind = MessageKind.Informational;
+        var info = await host.Client.UnaryAsync(Check, informational);
+
+        Assert.Equal((byte)Reason.DeniedStaleIndex, commercial.Reasons[0]);
+        Assert.Equal((byte)Reason.AllowedInformational, info.Reasons[0]);
+    }
+
+    [Fact]
+    public async Task FailOpen_ServesStaleDataAsItIs()
+    {
+        await using var host = await GateHost.StartAsync(Consents.File, new()
+        {
+            ["Feed:File:PollInterval"] = "01:00:00",
+            ["Policy:MaxStaleness"] = "00:00:01",
+            ["Policy:FailClosed"] = "false",
+        });
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var response = await host.Client.UnaryAsync(Check, GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+
+        Assert.Equal((byte)Reason.AllowedConsent, response.Reasons[0]);
+    }
+
+    [Fact]
+    public async Task OversizeBatch_IsInvalidArgumentNamingTheLimit()
+    {
+        await using var host = await GateHost.StartAsync(Consents.File, new() { ["Limits:MaxBatch"] = "100" });
+
+        var error = await Assert.ThrowsAsync<GrpcException>(() =>
+            host.Client.UnaryAsync(Check, GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, Enumerable.Repeat("05321234567", 101))));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("At most 100 recipients", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("101", error.Status.Detail, StringComparison.Ordinal);
+    }
+}
