@@ -1,11 +1,3 @@
-using System.CommandLine;
-using SendGate.Cli.Commands;
+using SendGate.Cli;
 
-var root = new RootCommand("sendgate — operators' tool for the SendGate İYS consent gate")
-{
-    GenerateCommand.Create(),
-    CheckCommand.Create(),
-    FilterCommand.Create(),
-    ExplainCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+return await SendGateCli.Root().Parse(args).InvokeAsync();

@@ -1,4 +1,4 @@
-using SendGate.Tests.Shared;
+using SendGate.Tests.Support;
 
 namespace SendGate.Grpc.Tests;
 

@@ -6,6 +6,7 @@ using SendGate.Core.Recipients;
 using SendGate.Feed.File;
 using SendGate.Grpc;
 using SendGate.Grpc.Health.V1;
+using SendGate.Tests.Support;
 
 namespace SendGate.Server.Tests;
 

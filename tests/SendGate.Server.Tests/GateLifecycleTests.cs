@@ -1,5 +1,6 @@
 using SendGate.Contracts.V1;
 using SendGate.Grpc;
+using SendGate.Tests.Support;
 
 namespace SendGate.Server.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace SendGate.Tests.Shared;
+namespace SendGate.Tests.Support;
 
 /// <summary>Runs programs nobody here wrote (Python, Node, protoc) from tests, with a time limit and their output captured.</summary>
 internal static class ExternalProgram

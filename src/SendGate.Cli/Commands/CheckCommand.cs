@@ -23,7 +23,7 @@ internal static class CheckCommand
 
             if (all.Count == 0)
             {
-                Console.Error.WriteLine("error: no recipients (give them as arguments or with --file)");
+                parse.InvocationConfiguration.Error.WriteLine("error: no recipients (give them as arguments or with --file)");
                 return 2;
             }
 
@@ -40,7 +40,7 @@ internal static class CheckCommand
                     for (int i = 0; i < chunk.Length; i++)
                     {
                         string reason = GateConnection.ReasonName(response.Reasons[i]);
-                        Console.WriteLine($"{chunk[i],-32} {reason}");
+                        parse.InvocationConfiguration.Output.WriteLine($"{chunk[i],-32} {reason}");
                         totals[reason] = totals.GetValueOrDefault(reason) + 1;
                     }
 
@@ -49,10 +49,10 @@ internal static class CheckCommand
             }
             catch (GrpcException error)
             {
-                return GateConnection.Fail(error);
+                return GateConnection.Fail(parse, error);
             }
 
-            Console.WriteLine($"-- {allowed} of {all.Count} allowed; " + string.Join(", ", totals.Select(t => $"{t.Key} {t.Value}")));
+            parse.InvocationConfiguration.Output.WriteLine($"-- {allowed} of {all.Count} allowed; " + string.Join(", ", totals.Select(t => $"{t.Key} {t.Value}")));
             return 0;
         });
         return command;

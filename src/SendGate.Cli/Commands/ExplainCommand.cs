@@ -28,34 +28,34 @@ internal static class ExplainCommand
             try
             {
                 var response = await client.UnaryAsync(GateConnection.Explain, request, GateConnection.CallOptions(parse, cancellationToken));
-                Console.WriteLine($"reason:      {GateConnection.ReasonName((int)response.Reason)}");
-                Console.WriteLine($"why:         {response.Detail}");
+                parse.InvocationConfiguration.Output.WriteLine($"reason:      {GateConnection.ReasonName((int)response.Reason)}");
+                parse.InvocationConfiguration.Output.WriteLine($"why:         {response.Detail}");
                 if (response.NormalizedRecipient.Length > 0)
                 {
-                    Console.WriteLine($"normalized:  {response.NormalizedRecipient}");
+                    parse.InvocationConfiguration.Output.WriteLine($"normalized:  {response.NormalizedRecipient}");
                 }
 
                 if (!response.RecipientKey.IsEmpty)
                 {
-                    Console.WriteLine($"key:         {Convert.ToHexStringLower(response.RecipientKey.Span)}");
+                    parse.InvocationConfiguration.Output.WriteLine($"key:         {Convert.ToHexStringLower(response.RecipientKey.Span)}");
                 }
 
                 if (response.Record is { } record)
                 {
-                    Console.WriteLine($"record:      {record.Status} given {Iys(record.ConsentDate)}, modified {Iys(record.LastModificationDate)} (GMT+3), source {record.Source}, transaction {record.TransactionId}");
+                    parse.InvocationConfiguration.Output.WriteLine($"record:      {record.Status} given {Iys(record.ConsentDate)}, modified {Iys(record.LastModificationDate)} (GMT+3), source {record.Source}, transaction {record.TransactionId}");
                 }
 
                 if (response.LineClosedAt is { } closed)
                 {
-                    Console.WriteLine($"line closed: {Iys(closed)} (GMT+3)");
+                    parse.InvocationConfiguration.Output.WriteLine($"line closed: {Iys(closed)} (GMT+3)");
                 }
 
-                Console.WriteLine($"watermark:   version {response.Watermark?.Version}, {string.Join(", ", response.Watermark?.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}") ?? [])}");
+                parse.InvocationConfiguration.Output.WriteLine($"watermark:   version {response.Watermark?.Version}, {string.Join(", ", response.Watermark?.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}") ?? [])}");
                 return 0;
             }
             catch (GrpcException error)
             {
-                return GateConnection.Fail(error);
+                return GateConnection.Fail(parse, error);
             }
         });
         return command;

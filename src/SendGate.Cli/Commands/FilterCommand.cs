@@ -64,10 +64,10 @@ internal static class FilterCommand
             }
             catch (GrpcException error)
             {
-                return GateConnection.Fail(error);
+                return GateConnection.Fail(parse, error);
             }
 
-            Console.Error.WriteLine($"kept {kept} of {lines.Length} in {started.Elapsed.TotalSeconds:F1} s; " + string.Join(", ", totals.Select(t => $"{t.Key} {t.Value}")));
+            parse.InvocationConfiguration.Error.WriteLine($"kept {kept} of {lines.Length} in {started.Elapsed.TotalSeconds:F1} s; " + string.Join(", ", totals.Select(t => $"{t.Key} {t.Value}")));
             return 0;
         });
         return command;

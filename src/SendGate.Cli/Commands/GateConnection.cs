@@ -17,6 +17,17 @@ internal static class GateConnection
     {
         Description = "The gate's gRPC address (http:// for h2c, https:// for TLS)",
         DefaultValueFactory = _ => new Uri("http://127.0.0.1:50051"),
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                return uri;
+            }
+
+            result.AddError($"'{text}' is not a gate address: expected http://HOST:PORT or https://HOST:PORT");
+            return null;
+        },
     };
 
     public static Option<uint> Brand { get; } = new("--brand", "-b") { Description = "İYS brand code", Required = true };
@@ -64,9 +75,9 @@ internal static class GateConnection
     public static string ReasonName(int reason) => ((Core.Domain.Reason)reason).Name();
 
     /// <summary>Prints a call failure the way an operator can act on it; returns the exit code.</summary>
-    public static int Fail(GrpcException error)
+    public static int Fail(ParseResult parse, GrpcException error)
     {
-        Console.Error.WriteLine($"error: {error.StatusCode}: {error.Status.Detail}");
+        parse.InvocationConfiguration.Error.WriteLine($"error: {error.StatusCode}: {error.Status.Detail}");
         return 1;
     }
 }

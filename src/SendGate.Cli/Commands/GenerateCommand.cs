@@ -37,7 +37,7 @@ internal static class GenerateCommand
             long closureCount = parse.GetValue(closures) is var c and >= 0 ? c : parse.GetValue(recipients) / 100;
             var counts = Generate(writer, parse.GetValue(brands), parse.GetValue(recipients), parse.GetValue(seed), closureCount, parse.GetValue(examples), cancellationToken);
             await writer.FlushAsync(cancellationToken);
-            await Console.Error.WriteLineAsync($"generated {counts.Lines} lines: {counts.Records} consent records, {counts.Closures} line closures");
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"generated {counts.Lines} lines: {counts.Records} consent records, {counts.Closures} line closures");
             return 0;
         });
         return command;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SendGate.Server.Hosting;
 
-namespace SendGate.Server.Tests;
+namespace SendGate.Tests.Support;
 
 /// <summary>The real gate host on 127.0.0.1 (random ports), serving a consent file written for the test.</summary>
 public sealed class GateHost : IAsyncDisposable

@@ -1,7 +1,7 @@
-namespace SendGate.Server.Tests;
+namespace SendGate.Tests.Support;
 
 /// <summary>A consent file with one case per row of DOMAIN.md's decision table (brand 123457, provider 123456), and two bad lines.</summary>
-internal static class Consents
+public static class Consents
 {
     public const uint Brand = 123457;
 
