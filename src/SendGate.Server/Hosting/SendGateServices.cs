@@ -70,8 +70,8 @@ internal static class SendGateServices
     {
         var options = services.GetRequiredService<IOptions<IndexOptions>>().Value;
         string? file = services.GetRequiredService<IOptions<FileFeedOptions>>().Value.Path;
-        // Sized from the file when not configured: a JSON line is ~150–250 bytes, so this errs large (one generation).
-        long expected = options.ExpectedTuples ?? Math.Max(1 << 20, file is not null && File.Exists(file) ? new FileInfo(file).Length / 100 : 0);
+        // Sized from the file when not configured: an İYS JSON line is ~250 bytes; 180 errs large (one generation).
+        long expected = options.ExpectedTuples ?? Math.Max(1 << 20, file is not null && File.Exists(file) ? new FileInfo(file).Length / 180 : 0);
         var index = new ConsentIndex(new ConsentIndexOptions { ExpectedTuples = expected, ExpectedClosures = options.ExpectedClosures, MaxLoadFactor = options.MaxLoadFactor });
         IConsentRecordStore records = options.Records == RecordStoreKind.Memory ? new InMemoryConsentRecordStore() : new NoConsentRecordStore();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate");
