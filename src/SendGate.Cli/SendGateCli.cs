@@ -12,5 +12,6 @@ internal static class SendGateCli
         CheckCommand.Create(),
         FilterCommand.Create(),
         ExplainCommand.Create(),
+        PublishCommand.Create(),
     };
 }

@@ -6,12 +6,17 @@ namespace SendGate.Tests.Support;
 /// <summary>Runs programs nobody here wrote (Python, Node, protoc) from tests, with a time limit and their output captured.</summary>
 internal static class ExternalProgram
 {
-    public static async Task<(int Exit, string Output)> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? limit = null)
+    public static async Task<(int Exit, string Output)> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? limit = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? string.Empty };
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         Process process;

@@ -42,7 +42,8 @@ public sealed class GateHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GateHost> StartAsync(string consents, Dictionary<string, string?>? settings = null)
+    /// <summary>Starts the gate; with <paramref name="waitUntilReady"/>, returns once the feed has caught up.</summary>
+    public static async Task<GateHost> StartAsync(string consents, Dictionary<string, string?>? settings = null, bool waitUntilReady = true)
     {
         string directory = Directory.CreateTempSubdirectory("sendgate-gate-").FullName;
         string path = Path.Combine(directory, "consents.jsonl");
@@ -64,7 +65,11 @@ public sealed class GateHost : IAsyncDisposable
             ["--urls", "http://127.0.0.1:0", "--consents", path, "--admin-url", $"http://127.0.0.1:{adminPort}"],
             config => config.AddInMemoryCollection(configuration));
         await app.StartAsync();
-        await app.Services.GetRequiredService<FeedStatus>().CaughtUp.WaitAsync(TimeSpan.FromSeconds(60));
+        if (waitUntilReady)
+        {
+            await app.Services.GetRequiredService<FeedStatus>().CaughtUp.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
         var grpc = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a)).Single(a => a.Port != adminPort);
         return new GateHost(app, directory, path, grpc, new Uri($"http://127.0.0.1:{adminPort}"));
@@ -92,7 +97,7 @@ public sealed class GateHost : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

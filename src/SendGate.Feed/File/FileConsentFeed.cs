@@ -18,12 +18,14 @@ public sealed class FileConsentFeed(
     ConsentStore store,
     FeedEventFactory factory,
     FeedStatus status,
+    FeedMetrics metrics,
     IOptions<FileFeedOptions> options,
     ILogger<FileConsentFeed> logger,
     TimeProvider clock) : BackgroundService
 {
     private const int DetailedErrors = 20;
     private readonly FileFeedOptions _options = options.Value;
+    private readonly IysLineDecoder _decoder = new(factory);
     private long _lines;
     private long _rejected;
     private long _offset;
@@ -116,7 +118,14 @@ public sealed class FileConsentFeed(
             }
 
             string? error = Apply(line);
-            if (error is not null && Interlocked.Increment(ref _rejected) <= DetailedErrors)
+            if (error is null)
+            {
+                metrics.RecordApplied();
+                return;
+            }
+
+            metrics.RecordRejected();
+            if (Interlocked.Increment(ref _rejected) <= DetailedErrors)
             {
                 FeedLog.LineRejected(logger, lineNumber, error);
             }
@@ -131,31 +140,17 @@ public sealed class FileConsentFeed(
     /// <summary>Applies one line; returns why it was refused, or null.</summary>
     private string? Apply(ReadOnlySpan<byte> line)
     {
-        if (!IysJsonLine.TryParse(line, out var parsed, out string parseError))
+        var decoded = _decoder.Decode(line);
+        if (decoded.Change is { } change)
         {
-            return parseError;
+            store.Apply(change);
         }
-
-        if (parsed.IsClosure)
+        else if (decoded.Closure is { } closure)
         {
-            var closureError = factory.TryCreate(parsed.ClosureRecipient, parsed.ClosedAt, out var closure);
-            if (closureError != FeedEventError.None)
-            {
-                return closureError.Describe();
-            }
-
             store.Apply(closure);
-            return null;
         }
 
-        var error = factory.TryCreate(parsed.Consent, out var change);
-        if (error != FeedEventError.None)
-        {
-            return error.Describe();
-        }
-
-        store.Apply(change!);
-        return null;
+        return decoded.Error;
     }
 
     private void Publish(string name) =>

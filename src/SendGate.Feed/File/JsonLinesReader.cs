@@ -7,7 +7,7 @@ namespace SendGate.Feed.File;
 /// line. A last line without its newline is returned only when <c>includeUnterminated</c> says
 /// so (the file is not being appended to); otherwise it waits for its newline.
 /// </summary>
-internal sealed class JsonLinesReader(string path) : IDisposable
+public sealed class JsonLinesReader(string path) : IDisposable
 {
     private const int BufferSize = 1 << 20;
     private readonly FileStream _stream = new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
@@ -80,4 +80,4 @@ internal sealed class JsonLinesReader(string path) : IDisposable
         line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
 }
 
-internal delegate void LineHandler(ReadOnlySpan<byte> line);
+public delegate void LineHandler(ReadOnlySpan<byte> line);

@@ -1,11 +1,21 @@
 namespace SendGate.Feed.Status;
 
-/// <summary>A position in a change source: for Kafka a topic partition's next offset; for a file, "file:NAME", partition 0, lines applied.</summary>
-public sealed record FeedPosition(string Topic, int Partition, long Offset);
+/// <summary>
+/// A position in a change source: for Kafka a topic partition's next offset to apply and the
+/// partition's end (high watermark) as last seen, -1 when not known; for a file, "file:NAME",
+/// partition 0, lines applied.
+/// </summary>
+public sealed record FeedPosition(string Topic, int Partition, long Offset, long End = -1)
+{
+    /// <summary>Messages known to exist beyond what is applied.</summary>
+    public long Lag => End < 0 ? 0 : Math.Max(0, End - Offset);
+}
 
 /// <summary>What the feed has done, as the watermark of every answer reports it.</summary>
 public sealed record FeedProgress(IReadOnlyList<FeedPosition> Positions, DateTimeOffset? FreshAsOf, bool CaughtUp)
 {
+    public long Lag => Positions.Sum(p => p.Lag);
+
     public static FeedProgress Initial { get; } = new([], null, false);
 }
 

@@ -63,3 +63,20 @@ public sealed class IndexOptions
 
     public RecordStoreKind Records { get; set; } = RecordStoreKind.Memory;
 }
+
+public enum FeedKind
+{
+    /// <summary>An İYS JSON Lines file, loaded at start and followed (the embedded default).</summary>
+    File,
+
+    /// <summary>The Kafka consent topic (Feed:Kafka).</summary>
+    Kafka,
+}
+
+/// <summary>Where changes come from (section <c>Feed</c>; the source's own settings are in Feed:File and Feed:Kafka).</summary>
+public sealed class FeedOptions
+{
+    public const string SectionName = "Feed";
+
+    public FeedKind Kind { get; set; } = FeedKind.File;
+}

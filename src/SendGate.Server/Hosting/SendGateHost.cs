@@ -12,13 +12,16 @@ internal static class SendGateHost
         {
             ["--consents"] = "Feed:File:Path",
             ["--admin-url"] = "Admin:Url",
+            ["--feed"] = "Feed:Kind",
+            ["--bootstrap"] = "Feed:Kafka:BootstrapServers",
+            ["--topic"] = "Feed:Kafka:Topic",
         });
         configure?.Invoke(builder.Configuration);
         builder.WebHost.UseKestrelHttpsConfiguration();
         string grpcUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : Endpoints.DefaultGrpcUrls;
         string? adminUrl = builder.Configuration["Admin:Url"] ?? Endpoints.DefaultAdminUrl;
         builder.WebHost.ConfigureKestrel(kestrel => Endpoints.Configure(kestrel, grpcUrls, adminUrl));
-        builder.Services.AddSendGate(builder.Environment);
+        builder.Services.AddSendGate(builder.Configuration, builder.Environment);
 
         var app = builder.Build();
         app.UseGrpcTransport();

@@ -6,6 +6,7 @@ using SendGate.Feed.Status;
 using SendGate.Grpc.Hosting;
 using SendGate.Index;
 using SendGate.Index.Records;
+using SendGate.Kafka;
 using SendGate.Server.Gate;
 using SendGate.Server.Observability;
 
@@ -17,29 +18,41 @@ internal static class SendGateServices
     /// <summary>The key id of the development key in appsettings.Development.json: using it is warned about loudly.</summary>
     public const uint DevelopmentKeyId = 0x5e2a5e72;
 
-    public static IServiceCollection AddSendGate(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddSendGate(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        var feed = configuration.GetSection(FeedOptions.SectionName).Get<FeedOptions>() ?? new FeedOptions();
         services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HashingOptions>().BindConfiguration(HashingOptions.SectionName);
-        services.AddOptions<FileFeedOptions>().BindConfiguration(FileFeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart()
-            .PostConfigure(options => options.Path = ResolvePath(options.Path, environment))
-            .Validate(options => !string.IsNullOrWhiteSpace(options.Path), "Feed:File:Path (or --consents FILE) is required: the İYS JSON Lines file to serve.");
+        services.AddOptions<FileFeedOptions>().BindConfiguration(FileFeedOptions.SectionName)
+            .PostConfigure(options => options.Path = ResolvePath(options.Path, environment));
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new RecipientHasher(LoadKey(sp)));
         services.AddSingleton(sp => new FeedEventFactory(sp.GetRequiredService<RecipientHasher>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(CreateStore);
         services.AddSingleton<FeedStatus>();
-        services.AddHostedService<FileConsentFeed>();
+        services.AddSingleton<FeedMetrics>();
+        switch (feed.Kind)
+        {
+            case FeedKind.Kafka:
+                services.AddOptions<KafkaFeedOptions>().BindConfiguration(KafkaFeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+                services.AddHostedService<KafkaConsentFeed>();
+                break;
+            default:
+                services.AddOptions<FileFeedOptions>().ValidateDataAnnotations().ValidateOnStart()
+                    .Validate(options => !string.IsNullOrWhiteSpace(options.Path), "Feed:File:Path (or --consents FILE) is required: the İYS JSON Lines file to serve.");
+                services.AddHostedService<FileConsentFeed>();
+                break;
+        }
 
         services.AddSingleton<GateRules>();
         services.AddSingleton<WatermarkSource>();
         services.AddSingleton<CheckProcessor>();
         services.AddSingleton<ExplainProcessor>();
         services.AddSingleton<GateMetrics>();
-        services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName]));
+        services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName, FeedMetrics.MeterName]));
         services.AddGrpcTransport().AddGrpcService<GateService>();
         services.AddHostedService<ReadinessService>();
         return services;
@@ -69,8 +82,10 @@ internal static class SendGateServices
     private static ConsentStore CreateStore(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<IndexOptions>>().Value;
-        string? file = services.GetRequiredService<IOptions<FileFeedOptions>>().Value.Path;
+        var feed = services.GetRequiredService<IConfiguration>().GetSection(FeedOptions.SectionName).Get<FeedOptions>() ?? new FeedOptions();
+        string? file = feed.Kind == FeedKind.File ? services.GetRequiredService<IOptions<FileFeedOptions>>().Value.Path : null;
         // Sized from the file when not configured: an İYS JSON line is ~250 bytes; 180 errs large (one generation).
+        // A Kafka-fed index starts at the default and grows by generations: set Index:ExpectedTuples in production.
         long expected = options.ExpectedTuples ?? Math.Max(1 << 20, file is not null && File.Exists(file) ? new FileInfo(file).Length / 180 : 0);
         var index = new ConsentIndex(new ConsentIndexOptions { ExpectedTuples = expected, ExpectedClosures = options.ExpectedClosures, MaxLoadFactor = options.MaxLoadFactor });
         IConsentRecordStore records = options.Records == RecordStoreKind.Memory ? new InMemoryConsentRecordStore() : new NoConsentRecordStore();

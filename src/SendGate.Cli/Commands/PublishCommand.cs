@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using SendGate.Core.Consent;
+using SendGate.Core.Hashing;
+using SendGate.Feed.File;
+using SendGate.Kafka;
+
+namespace SendGate.Cli.Commands;
+
+/// <summary>
+/// <c>sendgate publish --from FILE --bootstrap HOST:PORT --topic T</c>: reads an İYS JSON Lines
+/// file or daily change CSV, validates and hashes every recipient with the gate's key, and
+/// publishes FeedEvents (keys only) to the consent topic. The hashing key and Kafka properties
+/// come from configuration like the gate's: <c>Hashing__Key</c> and
+/// <c>Feed__Kafka__Properties__*</c> in the environment, or a JSON file given by --config.
+/// </summary>
+internal static class PublishCommand
+{
+    private const int DetailedErrors = 20;
+
+    public static Command Create()
+    {
+        var from = new Option<FileInfo>("--from", "-f") { Description = "İYS JSON Lines file, or İYS daily change CSV (*.csv)", Required = true }.AcceptExistingOnly();
+        var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka bootstrap servers (default: Feed:Kafka:BootstrapServers, else 127.0.0.1:9092)" };
+        var topic = new Option<string>("--topic") { Description = "Consent topic (default: Feed:Kafka:Topic, else sendgate.consents)" };
+        var iys = new Option<uint>("--iys") { Description = "İYS provider code for CSV rows (the CSV has none)" };
+        var brand = new Option<uint>("--brand", "-b") { Description = "İYS brand code for CSV rows (the CSV has none)" };
+        var properties = new Option<string[]>("--property", "-X") { Description = "librdkafka property NAME=VALUE (repeatable), e.g. -X api.version.request=false", AllowMultipleArgumentsPerToken = false };
+        var config = new Option<FileInfo?>("--config") { Description = "JSON configuration (e.g. the gate's appsettings.json) for Hashing:Key and Feed:Kafka" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar" };
+        var command = new Command("publish", "Publish an İYS consent file to the Kafka consent topic (recipients hashed; no plaintext leaves this machine)")
+        {
+            from, bootstrap, topic, iys, brand, properties, config, quiet,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var configuration = Configuration(parse.GetValue(config));
+            var options = new KafkaFeedOptions();
+            configuration.GetSection(KafkaFeedOptions.SectionName).Bind(options);
+            options.BootstrapServers = parse.GetValue(bootstrap) ?? (string.IsNullOrWhiteSpace(options.BootstrapServers) ? "127.0.0.1:9092" : options.BootstrapServers);
+            options.Topic = parse.GetValue(topic) ?? options.Topic;
+            foreach (string property in parse.GetValue(properties) ?? [])
+            {
+                int equals = property.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                {
+                    error.WriteLine($"--property '{property}': expected NAME=VALUE");
+                    return Task.FromResult(2);
+                }
+
+                options.Properties[property[..equals]] = property[(equals + 1)..];
+            }
+
+            if (!HashingKey.TryParseBase64(configuration["Hashing:Key"], out var key, out string keyError))
+            {
+                error.WriteLine($"Hashing:Key: {keyError}. Give the gate's key as Hashing__Key=<base64> in the environment, or in --config.");
+                return Task.FromResult(2);
+            }
+
+            var file = parse.GetValue(from)!;
+            var factory = new FeedEventFactory(new RecipientHasher(key!), TimeProvider.System);
+            var run = new PublishRun(file.FullName, options, factory, key!.KeyId, parse.GetValue(iys), parse.GetValue(brand), parse.GetValue(quiet) ? null : error);
+            return Task.FromResult(run.Execute(parse.InvocationConfiguration.Output, error, cancellationToken));
+        });
+        return command;
+    }
+
+    private static IConfiguration Configuration(FileInfo? file)
+    {
+        var builder = new ConfigurationBuilder();
+        if (file is not null)
+        {
+            builder.AddJsonFile(file.FullName, optional: false);
+        }
+
+        return builder.AddEnvironmentVariables().Build();
+    }
+
+    /// <summary>One publish: read, decode, produce, report.</summary>
+    private sealed class PublishRun(string path, KafkaFeedOptions options, FeedEventFactory factory, uint keyId, uint iysCode, uint brandCode, TextWriter? progress)
+    {
+        private long _lines;
+        private long _published;
+        private long _rejected;
+
+        public int Execute(TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        {
+            using var reader = new JsonLinesReader(path);
+            bool csv = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+            using var publisher = new ConsentPublisher(KafkaClients.Producer(options, NullLogger.Instance), options.Topic, keyId);
+            var stopwatch = Stopwatch.StartNew();
+            using (new Timer(_ => DrawProgress(reader, stopwatch.Elapsed), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250)))
+            try
+            {
+                IysLineDecoder? decoder = csv ? null : new IysLineDecoder(factory);
+                reader.Read(0, includeUnterminated: true, line =>
+                {
+                    long number = Interlocked.Increment(ref _lines);
+                    if (decoder is null)
+                    {
+                        decoder = Header(line, error) is { } header ? new IysLineDecoder(factory, header) : throw new InvalidDataException("not an İYS change CSV");
+                        return;
+                    }
+
+                    if (line.IsEmpty)
+                    {
+                        return;
+                    }
+
+                    var decoded = decoder.Decode(line);
+                    if (decoded.Change is { } change)
+                    {
+                        publisher.Publish(change);
+                        _published++;
+                    }
+                    else if (decoded.Closure is { } closure)
+                    {
+                        publisher.Publish(closure);
+                        _published++;
+                    }
+                    else if (++_rejected <= DetailedErrors)
+                    {
+                        error.WriteLine($"{Environment.NewLine}line {number.ToString(CultureInfo.InvariantCulture)}: {decoded.Error}");
+                    }
+                }, cancellationToken);
+                publisher.Flush(cancellationToken);
+            }
+            catch (InvalidDataException)
+            {
+                return 2; // the CSV header was refused (reported above); nothing was published
+            }
+
+            DrawProgress(reader, stopwatch.Elapsed);
+            progress?.WriteLine();
+            double seconds = stopwatch.Elapsed.TotalSeconds;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"published {publisher.Delivered} events to {options.Topic} ({publisher.Failed} failed), rejected {_rejected} lines (with line numbers above), {_lines} lines in {seconds:F1} s, {publisher.Delivered / Math.Max(seconds, 0.001):F0} events/s"));
+            if (_rejected > DetailedErrors)
+            {
+                error.WriteLine($"{_rejected - DetailedErrors} more lines were rejected (only the first {DetailedErrors} are listed)");
+            }
+
+            if (publisher.Failed > 0)
+            {
+                error.WriteLine($"delivery failed for {publisher.Failed} events: {publisher.FirstFailure}");
+                return 1;
+            }
+
+            return _rejected > 0 ? 3 : 0;
+        }
+
+        private IysCsvLine? Header(ReadOnlySpan<byte> line, TextWriter error)
+        {
+            var header = IysCsvLine.FromHeader(line, iysCode, brandCode, out string headerError);
+            if (header is null)
+            {
+                error.WriteLine(headerError);
+            }
+            else if (iysCode == 0 || brandCode == 0)
+            {
+                error.WriteLine("a CSV has no iysCode or brandCode: give them with --iys and --brand");
+                return null;
+            }
+
+            return header;
+        }
+
+        private void DrawProgress(JsonLinesReader reader, TimeSpan elapsed)
+        {
+            if (progress is null)
+            {
+                return;
+            }
+
+            double fraction = reader.Length == 0 ? 1 : Math.Clamp((double)reader.Position / reader.Length, 0, 1);
+            int filled = (int)(fraction * 30);
+            double rate = Interlocked.Read(ref _lines) / Math.Max(elapsed.TotalSeconds, 0.001);
+            progress.Write(string.Create(CultureInfo.InvariantCulture,
+                $"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {fraction:P0} {Interlocked.Read(ref _lines):N0} lines, {_published:N0} published, {_rejected:N0} rejected, {rate:N0} lines/s   "));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace SendGate.Kafka;
+
+/// <summary>
+/// Client configurations from <see cref="KafkaFeedOptions"/>: the raw properties first, then the
+/// settings correctness depends on, which no property may override (offsets stored only after
+/// a change is applied; dead letters and published events acknowledged by all replicas).
+/// librdkafka's own log lines and errors go to the application log.
+/// </summary>
+public static class KafkaClients
+{
+    public static ConsumerConfig ConsumerConfig(KafkaFeedOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ConsumerConfig(new Dictionary<string, string>(options.Properties))
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = options.EffectiveGroupId,
+            EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
+            EnablePartitionEof = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        };
+    }
+
+    public static ProducerConfig ProducerConfig(KafkaFeedOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = new ProducerConfig(new Dictionary<string, string>(options.Properties))
+        {
+            BootstrapServers = options.BootstrapServers,
+            Acks = Acks.All,
+        };
+        config.LingerMs ??= 5;
+        return config;
+    }
+
+    public static IConsumer<byte[]?, byte[]?> Consumer(KafkaFeedOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        KafkaNative.EnsureLoaded(options.LibraryPath);
+        return new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig(options))
+            .SetLogHandler((_, message) => Log(logger, message))
+            .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, "consumer", error.Code.ToString(), error.Reason))
+            .Build();
+    }
+
+    public static IProducer<byte[]?, byte[]?> Producer(KafkaFeedOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        KafkaNative.EnsureLoaded(options.LibraryPath);
+        return new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig(options))
+            .SetLogHandler((_, message) => Log(logger, message))
+            .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, "producer", error.Code.ToString(), error.Reason))
+            .Build();
+    }
+
+    private static void Log(ILogger logger, LogMessage message)
+    {
+        var level = message.Level switch
+        {
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
+            SyslogLevel.Warning => LogLevel.Warning,
+            SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        KafkaLog.Client(logger, level, message.Facility, message.Message);
+    }
+}

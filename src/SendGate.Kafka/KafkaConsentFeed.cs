@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SendGate.Contracts;
+using SendGate.Core.Consent;
+using SendGate.Feed.Status;
+using SendGate.Index;
+
+namespace SendGate.Kafka;
+
+/// <summary>
+/// Feeds the consent store from the Kafka consent topic. Every replica holds the whole index, so
+/// it reads every partition itself (assigned, not group-balanced) from the position its state
+/// reflects — the beginning, for an index that starts empty. Each event is applied by the Core
+/// rule (newest modification wins, RET wins ties, closures void older consents), so duplicates,
+/// replays and reordering converge to the same state; its offset is stored only after it is
+/// applied or dead-lettered, and committed to the group for monitoring. The gate is ready once
+/// it has applied everything the partitions held when it started, and fresh as of the last
+/// moment it confirmed the same (<see cref="FreshnessProbes"/>); with the broker unreachable
+/// freshness stops advancing and the staleness policy takes over.
+/// </summary>
+public sealed class KafkaConsentFeed(
+    ConsentStore store,
+    FeedEventFactory factory,
+    FeedStatus status,
+    FeedMetrics metrics,
+    IOptions<KafkaFeedOptions> options,
+    ILogger<KafkaConsentFeed> logger,
+    TimeProvider clock) : BackgroundService
+{
+    private const string TombstoneReason = "the value is null (a tombstone): consent records are never deleted; publish a RET or a line closure instead";
+    private static readonly TimeSpan ConsumeWait = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(5);
+
+    private readonly KafkaFeedOptions _options = options.Value;
+    private readonly FreshnessProbes _probes = new();
+    private readonly DeadLetterFactory _deadLetters = new(factory.Hasher, clock);
+    private long[] _positions = [];
+    private int _partitions;
+    private long _applied;
+    private long _deadLettered;
+    private DateTimeOffset? _freshAsOf;
+    private bool _caughtUp;
+
+    /// <summary>Events applied since start.</summary>
+    public long Applied => Interlocked.Read(ref _applied);
+
+    /// <summary>Events written to the dead-letter topic since start.</summary>
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // librdkafka calls block: the consumer and the freshness probe get threads of their own.
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        try
+        {
+            Consume(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            status.Fail(exception);
+            throw;
+        }
+    }
+
+    private void Consume(CancellationToken stoppingToken)
+    {
+        using var consumer = KafkaClients.Consumer(_options, logger);
+        using var producer = KafkaClients.Producer(_options, logger);
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var started = Stopwatch.StartNew();
+
+        int partitions = WaitForPartitions(admin, stoppingToken);
+        var (at, lows, highs) = WaitForEnds(consumer, partitions, stoppingToken);
+        _positions = lows;
+        Volatile.Write(ref _partitions, partitions);
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(_options.Topic, p, lows[p])));
+        _probes.Add(new FreshnessProbes.Probe(at, highs));
+        long backlog = highs.Sum() - lows.Sum();
+        string version = KafkaNative.Version;
+        KafkaLog.Starting(logger, _options.Topic, partitions, _options.BootstrapServers ?? "", _options.EffectiveGroupId, version, backlog);
+
+        var probing = Task.Factory.StartNew(() => Probe(consumer, admin, stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            Loop(consumer, producer, started, stoppingToken);
+        }
+        finally
+        {
+            probing.ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(10), CancellationToken.None);
+            consumer.Close(); // commits the stored offsets
+        }
+    }
+
+    private void Loop(IConsumer<byte[]?, byte[]?> consumer, IProducer<byte[]?, byte[]?> producer, Stopwatch started, CancellationToken stoppingToken)
+    {
+        var lastPublish = TimeSpan.Zero;
+        var lastLog = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            AssignNewPartitions(consumer);
+            ConsumeResult<byte[]?, byte[]?>? result = null;
+            try
+            {
+                result = consumer.Consume(ConsumeWait);
+            }
+            catch (ConsumeException exception)
+            {
+                KafkaLog.ConsumeFailed(logger, _options.Topic, exception.Error.Reason);
+            }
+
+            if (result is { IsPartitionEOF: false })
+            {
+                Apply(result, producer, stoppingToken);
+                consumer.StoreOffset(result);
+            }
+
+            var probe = _probes.Satisfied(_positions);
+            var now = started.Elapsed;
+            if (probe is not null || now - lastPublish >= PublishInterval)
+            {
+                Publish(consumer, probe, started);
+                lastPublish = now;
+            }
+
+            if (!_caughtUp && now - lastLog >= ProgressLogInterval)
+            {
+                long applied = Applied;
+                long lag = status.Current.Lag;
+                double rate = applied / Math.Max(now.TotalSeconds, 0.001);
+                KafkaLog.Progress(logger, _options.Topic, applied, lag, rate);
+                lastLog = now;
+            }
+        }
+    }
+
+    private void Apply(ConsumeResult<byte[]?, byte[]?> result, IProducer<byte[]?, byte[]?> producer, CancellationToken stoppingToken)
+    {
+        byte[]? value = result.Message.Value;
+        if (value is null)
+        {
+            DeadLetter(result, TombstoneReason, null, producer, stoppingToken);
+        }
+        else
+        {
+            var decoded = FeedEventMapping.Decode(value, factory);
+            if (decoded.Error != FeedEventError.None)
+            {
+                DeadLetter(result, decoded.Error.Describe(), decoded.Event, producer, stoppingToken);
+            }
+            else
+            {
+                if (decoded.Change is { } change)
+                {
+                    store.Apply(change);
+                }
+                else
+                {
+                    store.Apply(decoded.Closure!.Value);
+                }
+
+                Interlocked.Increment(ref _applied);
+                metrics.RecordApplied();
+            }
+        }
+
+        _positions[result.Partition.Value] = result.Offset.Value + 1;
+    }
+
+    /// <summary>Writes the dead letter and waits for the broker's acknowledgement: the event's offset is stored only after.</summary>
+    private void DeadLetter(ConsumeResult<byte[]?, byte[]?> result, string reason, Contracts.V1.FeedEvent? decoded, IProducer<byte[]?, byte[]?> producer, CancellationToken stoppingToken)
+    {
+        var letter = _deadLetters.Create(reason, result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key, result.Message.Value, decoded);
+        var message = new Message<byte[]?, byte[]?> { Key = letter.OriginalKey.IsEmpty ? null : letter.OriginalKey.ToByteArray(), Value = letter.ToByteArray() };
+        while (true)
+        {
+            try
+            {
+                producer.ProduceAsync(_options.DeadLetterTopic, message, stoppingToken).GetAwaiter().GetResult();
+                break;
+            }
+            catch (ProduceException<byte[]?, byte[]?> exception)
+            {
+                KafkaLog.DeadLetterRetry(logger, _options.DeadLetterTopic, exception.Error.Reason);
+                stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+                stoppingToken.ThrowIfCancellationRequested();
+            }
+        }
+
+        Interlocked.Increment(ref _deadLettered);
+        metrics.RecordDeadLettered();
+        KafkaLog.DeadLettered(logger, result.Topic, result.Partition.Value, result.Offset.Value, _options.DeadLetterTopic, reason);
+    }
+
+    private void Publish(IConsumer<byte[]?, byte[]?> consumer, FreshnessProbes.Probe? probe, Stopwatch started)
+    {
+        if (probe is not null)
+        {
+            _freshAsOf = probe.At;
+            if (!_caughtUp)
+            {
+                _caughtUp = true;
+                double seconds = started.Elapsed.TotalSeconds;
+                long applied = Applied;
+                long deadLettered = DeadLettered;
+                double rate = applied / Math.Max(seconds, 0.001);
+                KafkaLog.CaughtUp(logger, _options.Topic, applied, deadLettered, seconds, rate);
+            }
+        }
+
+        var positions = new FeedPosition[_positions.Length];
+        for (int partition = 0; partition < positions.Length; partition++)
+        {
+            long end = consumer.GetWatermarkOffsets(new TopicPartition(_options.Topic, partition)).High.Value;
+            positions[partition] = new FeedPosition(_options.Topic, partition, _positions[partition], Math.Max(end, -1));
+        }
+
+        status.Publish(new FeedProgress(positions, _freshAsOf, _caughtUp));
+    }
+
+    /// <summary>Partitions added to the topic while running are read from their beginning.</summary>
+    private void AssignNewPartitions(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        int known = Volatile.Read(ref _partitions);
+        int before = _positions.Length;
+        if (known <= before)
+        {
+            return;
+        }
+
+        var added = Enumerable.Range(before, known - before).Select(p => new TopicPartition(_options.Topic, p)).ToArray();
+        long[] lows = added.Select(tp => consumer.QueryWatermarkOffsets(tp, _options.RequestTimeout).Low.Value).ToArray();
+        var positions = new long[known];
+        _positions.CopyTo(positions, 0);
+        lows.CopyTo(positions, before);
+        _positions = positions;
+        consumer.IncrementalAssign(added.Select((tp, i) => new TopicPartitionOffset(tp, lows[i])));
+        KafkaLog.PartitionsAdded(logger, _options.Topic, before, known);
+    }
+
+    /// <summary>The freshness probe: the partitions' ends every interval, on its own thread (each is a broker round trip).</summary>
+    private void Probe(IConsumer<byte[]?, byte[]?> consumer, IAdminClient admin, CancellationToken stoppingToken)
+    {
+        bool failing = false;
+        while (!stoppingToken.WaitHandle.WaitOne(_options.FreshnessInterval))
+        {
+            try
+            {
+                var at = clock.GetUtcNow();
+                int partitions = PartitionCount(admin);
+                long[] ends = new long[partitions];
+                for (int partition = 0; partition < partitions; partition++)
+                {
+                    ends[partition] = consumer.QueryWatermarkOffsets(new TopicPartition(_options.Topic, partition), _options.RequestTimeout).High.Value;
+                }
+
+                if (partitions > Volatile.Read(ref _partitions))
+                {
+                    Volatile.Write(ref _partitions, partitions);
+                }
+
+                _probes.Add(new FreshnessProbes.Probe(at, ends));
+                if (failing)
+                {
+                    failing = false;
+                    KafkaLog.ProbeRecovered(logger);
+                }
+            }
+            catch (KafkaException exception)
+            {
+                if (!failing)
+                {
+                    failing = true;
+                    KafkaLog.ProbeFailed(logger, exception.Error.Reason);
+                }
+            }
+        }
+    }
+
+    private int WaitForPartitions(IAdminClient admin, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            string reason;
+            try
+            {
+                int partitions = PartitionCount(admin);
+                if (partitions > 0)
+                {
+                    return partitions;
+                }
+
+                reason = "the topic does not exist";
+            }
+            catch (KafkaException exception)
+            {
+                reason = exception.Error.Reason;
+            }
+
+            KafkaLog.WaitingForTopic(logger, _options.Topic, _options.BootstrapServers ?? "", reason);
+            stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            stoppingToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private int PartitionCount(IAdminClient admin)
+    {
+        var topic = admin.GetMetadata(_options.Topic, _options.RequestTimeout).Topics.SingleOrDefault(t => t.Topic == _options.Topic);
+        return topic is null || topic.Error.IsError ? 0 : topic.Partitions.Count;
+    }
+
+    private (DateTimeOffset At, long[] Lows, long[] Highs) WaitForEnds(IConsumer<byte[]?, byte[]?> consumer, int partitions, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                var at = clock.GetUtcNow();
+                var lows = new long[partitions];
+                var highs = new long[partitions];
+                for (int partition = 0; partition < partitions; partition++)
+                {
+                    var offsets = consumer.QueryWatermarkOffsets(new TopicPartition(_options.Topic, partition), _options.RequestTimeout);
+                    (lows[partition], highs[partition]) = (offsets.Low.Value, offsets.High.Value);
+                }
+
+                return (at, lows, highs);
+            }
+            catch (KafkaException exception)
+            {
+                KafkaLog.WaitingForTopic(logger, _options.Topic, _options.BootstrapServers ?? "", exception.Error.Reason);
+                stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+                stoppingToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SendGate.Kafka;
+
+/// <summary>
+/// Feed:Kafka — where the consent change stream is and how to read it. Every librdkafka
+/// property can be set under <see cref="Properties"/> and is passed through unchanged (that is
+/// where a 0.9 broker's <c>api.version.request=false</c> and <c>broker.version.fallback=0.9.0.1</c>
+/// go); the named settings here win over the same property set there.
+/// </summary>
+public sealed class KafkaFeedOptions
+{
+    public const string SectionName = "Feed:Kafka";
+
+    [Required(ErrorMessage = "Feed:Kafka:BootstrapServers is required with Feed:Kind=Kafka (host:port[,host:port...]).")]
+    public string? BootstrapServers { get; set; }
+
+    [Required]
+    public string Topic { get; set; } = "sendgate.consents";
+
+    [Required]
+    public string DeadLetterTopic { get; set; } = "sendgate.consents.dlq";
+
+    /// <summary>
+    /// The group the gate commits its applied offsets under — for monitoring lag with standard
+    /// tools only: every replica reads every partition (it holds the whole index), so replicas
+    /// must not share a group. Default: sendgate-&lt;host name&gt;.
+    /// </summary>
+    public string? GroupId { get; set; }
+
+    /// <summary>Raw librdkafka properties (consumer, producer and admin client alike).</summary>
+    public Dictionary<string, string> Properties { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How often the gate asks the broker for the partitions' ends to confirm it is current.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan FreshnessInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one broker request (metadata, end offsets, a dead letter) may take before it is retried.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Path or soname of librdkafka; default <see cref="KafkaNative.DefaultLibrary"/>.</summary>
+    public string? LibraryPath { get; set; }
+
+    public string EffectiveGroupId => string.IsNullOrWhiteSpace(GroupId) ? "sendgate-" + Environment.MachineName.ToLowerInvariant() : GroupId;
+}

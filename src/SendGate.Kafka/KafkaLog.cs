@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace SendGate.Kafka;
+
+/// <summary>The Kafka feed's log events. Never a recipient: positions, counts and reasons only.</summary>
+internal static partial class KafkaLog
+{
+    [LoggerMessage(EventId = 4001, Message = "librdkafka {Facility}: {Message}")]
+    public static partial void Client(ILogger logger, LogLevel level, string facility, string message);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Kafka {Client} error {Code}: {Reason}")]
+    public static partial void ClientError(ILogger logger, string client, string code, string reason);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Consuming {Topic} ({Partitions} partitions) from {Bootstrap} as group {Group}, librdkafka {Version}; catching up to {End} events")]
+    public static partial void Starting(ILogger logger, string topic, int partitions, string bootstrap, string group, string version, long end);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Waiting for topic {Topic} on {Bootstrap}: {Reason}")]
+    public static partial void WaitingForTopic(ILogger logger, string topic, string bootstrap, string reason);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Caught up with {Topic}: {Applied} events applied ({DeadLetters} dead-lettered) in {Seconds:F1} s ({PerSecond:F0} events/s)")]
+    public static partial void CaughtUp(ILogger logger, string topic, long applied, long deadLetters, double seconds, double perSecond);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Catching up with {Topic}: {Applied} events applied, {Lag} to go, {PerSecond:F0} events/s")]
+    public static partial void Progress(ILogger logger, string topic, long applied, long lag, double perSecond);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Event {Topic}/{Partition}@{Offset} dead-lettered to {DeadLetterTopic}: {Reason}")]
+    public static partial void DeadLettered(ILogger logger, string topic, int partition, long offset, string deadLetterTopic, string reason);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Cannot write a dead letter to {DeadLetterTopic} ({Reason}); retrying — the feed waits, nothing is skipped")]
+    public static partial void DeadLetterRetry(ILogger logger, string deadLetterTopic, string reason);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Cannot confirm freshness with the broker ({Reason}); answers will turn stale after Policy:MaxStaleness")]
+    public static partial void ProbeFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Broker reachable again: freshness confirmed")]
+    public static partial void ProbeRecovered(ILogger logger);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Topic {Topic} grew from {Before} to {After} partitions: reading the new ones from their beginning")]
+    public static partial void PartitionsAdded(ILogger logger, string topic, int before, int after);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Consuming {Topic} failed: {Reason}")]
+    public static partial void ConsumeFailed(ILogger logger, string topic, string reason);
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.DependencyInjection;
+using SendGate.Feed.Status;
+using SendGate.Tests.Support;
+using ConsentStatus = SendGate.Core.Domain.ConsentStatus;
+using MessageKind = SendGate.Core.Domain.MessageKind;
+using Reason = SendGate.Core.Domain.Reason;
+
+namespace SendGate.Kafka.Tests;
+
+/// <summary>
+/// The broker goes away mid-stream and comes back: the gate keeps answering, turns commercial
+/// checks to STALE once the staleness bound passes (informational traffic still served), and
+/// on the broker's return catches up with nothing lost. A private broker: stopping the shared
+/// one would disturb the other tests.
+/// </summary>
+public sealed class BrokerOutageTests : IAsyncLifetime
+{
+    private readonly KafkaBroker _broker = new();
+
+    public Task InitializeAsync() => _broker.InitializeAsync();
+
+    public Task DisposeAsync() => _broker.DisposeAsync();
+
+    [Fact]
+    public async Task Gate_GoesStaleWhileTheBrokerIsDown_AndCatchesUpWithNothingLost()
+    {
+        string topic = "consents-outage", dlq = "consents-outage.dlq";
+        await _broker.CreateTopicAsync(topic, 2);
+        await _broker.CreateTopicAsync(dlq, 1, "delete");
+        Publish(topic, ("05321230001", ConsentStatus.Onay, "2024-01-01 10:00:00"), ("05321230002", ConsentStatus.Onay, "2024-01-01 10:00:00"));
+
+        var settings = _broker.GateSettings(topic, dlq);
+        settings["Policy:MaxStaleness"] = "00:00:02";
+        await using var gate = await GateHost.StartAsync("", settings);
+        Assert.Equal([Reason.AllowedConsent, Reason.AllowedConsent], await Events.CheckAsync(gate, "05321230001", "05321230002"));
+
+        await _broker.StopAsync();
+        await Events.EventuallyAsync(gate, "05321230001", Reason.DeniedStaleIndex);
+        Assert.Equal([Reason.AllowedInformational], await Events.CheckAsync(gate, MessageKind.Informational, Core.Domain.RecipientType.Bireysel, "05321230001"));
+        var stale = gate.Services.GetRequiredService<FeedStatus>().Current.FreshAsOf;
+
+        await _broker.StartAsync();
+        Publish(topic, ("05321230001", ConsentStatus.Ret, "2024-02-01 10:00:00"), ("05321230003", ConsentStatus.Onay, "2024-02-01 10:00:00"));
+
+        await Events.EventuallyAsync(gate, "05321230003", Reason.AllowedConsent);
+        Assert.Equal([Reason.DeniedRefused, Reason.AllowedConsent, Reason.AllowedConsent], await Events.CheckAsync(gate, "05321230001", "05321230002", "05321230003"));
+        var status = gate.Services.GetRequiredService<FeedStatus>().Current;
+        Assert.True(status.FreshAsOf > stale, "freshness did not resume after the broker came back");
+        Assert.Equal(4, status.Positions.Sum(p => p.Offset));
+    }
+
+    private void Publish(string topic, params (string Phone, ConsentStatus Status, string Modified)[] changes)
+    {
+        using var publisher = new ConsentPublisher(_broker.Producer(topic), topic, GateHost.Hasher.KeyId);
+        foreach (var (phone, status, modified) in changes)
+        {
+            publisher.Publish(Events.Change(phone, status, modified));
+        }
+
+        publisher.Flush(CancellationToken.None);
+        Assert.Equal(0, publisher.Failed);
+        Assert.Equal(changes.Length, publisher.Delivered);
+    }
+}
