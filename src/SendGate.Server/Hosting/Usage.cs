@@ -11,6 +11,9 @@ internal static class Usage
         Options (each is also a configuration key, settable in appsettings.json or as an
         environment variable with __ for ':', e.g. Policy__MaxStaleness=00:05:00):
           --consents FILE            İYS JSON Lines consent file to serve          Feed:File:Path
+          --feed File|Kafka          where changes come from (default File)        Feed:Kind
+          --bootstrap HOST:PORT      Kafka brokers                                 Feed:Kafka:BootstrapServers
+          --topic NAME               Kafka consent topic (sendgate.consents)       Feed:Kafka:Topic
           --urls URLS                gRPC endpoints, ';'-separated                 urls / ASPNETCORE_URLS
                                      (default http://127.0.0.1:50051; http:// is h2c, https:// needs Grpc:Tls)
           --admin-url URL            metrics and health over HTTP/1.1              Admin:Url
@@ -27,6 +30,10 @@ internal static class Usage
           Index:ExpectedTuples       size the index for this many tuples (default: from the file size)
           Index:Records              Memory (Explain shows source, transaction id) or None
           Feed:File:PollInterval     how often appended lines are picked up (default 00:00:02)
+          Feed:Kafka:DeadLetterTopic events that cannot be applied, with the reason (sendgate.consents.dlq)
+          Feed:Kafka:GroupId         commits applied offsets for monitoring (default sendgate-<host>)
+          Feed:Kafka:Properties:*    librdkafka properties, passed through (0.9 broker:
+                                     api.version.request=false, broker.version.fallback=0.9.0.1)
           Grpc:MaxReceiveMessageSize, Grpc:Tls:CertificatePath, Grpc:Tls:KeyPath, Grpc:Http2:*
 
         Endpoints:
