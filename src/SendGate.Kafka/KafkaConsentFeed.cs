@@ -40,6 +40,7 @@ public sealed class KafkaConsentFeed(
     private readonly FreshnessProbes _probes = new();
     private readonly DeadLetterFactory _deadLetters = new(factory.Hasher, clock);
     private long[] _positions = [];
+    private long[] _stored = [];
     private int _partitions;
     private long _applied;
     private long _deadLettered;
@@ -97,6 +98,7 @@ public sealed class KafkaConsentFeed(
         finally
         {
             probing.ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(10), CancellationToken.None);
+            StoreOffsets(consumer);
             consumer.Close(); // commits the stored offsets
         }
     }
@@ -121,7 +123,6 @@ public sealed class KafkaConsentFeed(
             if (result is { IsPartitionEOF: false })
             {
                 Apply(result, producer, stoppingToken);
-                consumer.StoreOffset(result);
             }
 
             var probe = _probes.Satisfied(_positions);
@@ -201,8 +202,14 @@ public sealed class KafkaConsentFeed(
         KafkaLog.DeadLettered(logger, result.Topic, result.Partition.Value, result.Offset.Value, _options.DeadLetterTopic, reason);
     }
 
+    /// <summary>
+    /// Stores the applied positions for the next auto-commit and publishes progress. Storing here,
+    /// every publish interval, rather than per message saves a native call per event; what is
+    /// stored is still only what has been applied (or dead-lettered).
+    /// </summary>
     private void Publish(IConsumer<byte[]?, byte[]?> consumer, FreshnessProbes.Probe? probe, Stopwatch started)
     {
+        StoreOffsets(consumer);
         if (probe is not null)
         {
             _freshAsOf = probe.At;
@@ -225,6 +232,23 @@ public sealed class KafkaConsentFeed(
         }
 
         status.Publish(new FeedProgress(positions, _freshAsOf, _caughtUp));
+    }
+
+    private void StoreOffsets(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        if (_stored.Length != _positions.Length)
+        {
+            Array.Resize(ref _stored, _positions.Length);
+        }
+
+        for (int partition = 0; partition < _positions.Length; partition++)
+        {
+            if (_positions[partition] > _stored[partition])
+            {
+                consumer.StoreOffset(new TopicPartitionOffset(_options.Topic, partition, _positions[partition]));
+                _stored[partition] = _positions[partition];
+            }
+        }
     }
 
     /// <summary>Partitions added to the topic while running are read from their beginning.</summary>

@@ -97,16 +97,9 @@ public sealed class KafkaFeedTests(KafkaBroker broker)
 
         await Events.EventuallyAsync(gate, Returned, Reason.DeniedRefused);
         await Events.EventuallyAsync(gate, Closed, Reason.DeniedLineClosed);
-        // The watermark is published at most every 50 ms: a lower bound that converges.
-        var status = gate.Services.GetRequiredService<FeedStatus>();
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (status.Current.Positions.Sum(p => p.Offset) < 4)
-        {
-            await Task.Delay(20, patience.Token);
-        }
-
-        Assert.Equal(2, status.Current.Positions.Count);
-        Assert.All(status.Current.Positions, p => Assert.Equal(p.End, p.Offset));
+        var progress = await Events.OffsetsAsync(gate, 4);
+        Assert.Equal(2, progress.Positions.Count);
+        Assert.All(progress.Positions, p => Assert.Equal(p.End, p.Offset));
     }
 
     [Fact]
