@@ -138,7 +138,7 @@ internal static class PublishCommand
             progress?.WriteLine();
             double seconds = stopwatch.Elapsed.TotalSeconds;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"published {publisher.Delivered} events to {options.Topic} ({publisher.Failed} failed), rejected {_rejected} lines (with line numbers above), {_lines} lines in {seconds:F1} s, {publisher.Delivered / Math.Max(seconds, 0.001):F0} events/s"));
+                $"published {publisher.Delivered} events to {options.Topic} ({publisher.Failed} failed), rejected {_rejected} lines{(_rejected > 0 ? " (line numbers above)" : "")}, {_lines} lines in {seconds:F1} s, {publisher.Delivered / Math.Max(seconds, 0.001):F0} events/s"));
             if (_rejected > DetailedErrors)
             {
                 error.WriteLine($"{_rejected - DetailedErrors} more lines were rejected (only the first {DetailedErrors} are listed)");
