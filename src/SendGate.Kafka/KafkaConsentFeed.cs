@@ -261,13 +261,12 @@ public sealed class KafkaConsentFeed(
             return;
         }
 
-        var added = Enumerable.Range(before, known - before).Select(p => new TopicPartition(_options.Topic, p)).ToArray();
-        long[] lows = added.Select(tp => consumer.QueryWatermarkOffsets(tp, _options.RequestTimeout).Low.Value).ToArray();
+        var (lows, _) = Offsets(consumer, before, known);
         var positions = new long[known];
         _positions.CopyTo(positions, 0);
         lows.CopyTo(positions, before);
         _positions = positions;
-        consumer.IncrementalAssign(added.Select((tp, i) => new TopicPartitionOffset(tp, lows[i])));
+        consumer.IncrementalAssign(Enumerable.Range(before, known - before).Select(p => new TopicPartitionOffset(_options.Topic, p, lows[p - before])));
         KafkaLog.PartitionsAdded(logger, _options.Topic, before, known);
     }
 
@@ -281,11 +280,7 @@ public sealed class KafkaConsentFeed(
             {
                 var at = clock.GetUtcNow();
                 int partitions = PartitionCount(admin);
-                long[] ends = new long[partitions];
-                for (int partition = 0; partition < partitions; partition++)
-                {
-                    ends[partition] = consumer.QueryWatermarkOffsets(new TopicPartition(_options.Topic, partition), _options.RequestTimeout).High.Value;
-                }
+                var (_, ends) = Offsets(consumer, 0, partitions);
 
                 if (partitions > Volatile.Read(ref _partitions))
                 {
@@ -310,20 +305,50 @@ public sealed class KafkaConsentFeed(
         }
     }
 
-    private int WaitForPartitions(IAdminClient admin, CancellationToken stoppingToken)
+    private int WaitForPartitions(IAdminClient admin, CancellationToken stoppingToken) =>
+        UntilAvailable<int>(() => PartitionCount(admin) is var partitions and > 0 ? partitions : null, "the topic does not exist", stoppingToken);
+
+    private int PartitionCount(IAdminClient admin)
+    {
+        var topic = admin.GetMetadata(_options.Topic, _options.RequestTimeout).Topics.SingleOrDefault(t => t.Topic == _options.Topic);
+        return topic is null || topic.Error.IsError ? 0 : topic.Partitions.Count;
+    }
+
+    private (DateTimeOffset At, long[] Lows, long[] Highs) WaitForEnds(IConsumer<byte[]?, byte[]?> consumer, int partitions, CancellationToken stoppingToken) =>
+        UntilAvailable<(DateTimeOffset, long[], long[])>(() =>
+        {
+            var at = clock.GetUtcNow();
+            var (lows, highs) = Offsets(consumer, 0, partitions);
+            return (at, lows, highs);
+        }, "no partition offsets", stoppingToken);
+
+    /// <summary>Low and high watermarks of partitions [<paramref name="from"/>, <paramref name="to"/>), one broker round trip each.</summary>
+    private (long[] Lows, long[] Highs) Offsets(IConsumer<byte[]?, byte[]?> consumer, int from, int to)
+    {
+        var lows = new long[to - from];
+        var highs = new long[to - from];
+        for (int partition = from; partition < to; partition++)
+        {
+            var offsets = consumer.QueryWatermarkOffsets(new TopicPartition(_options.Topic, partition), _options.RequestTimeout);
+            (lows[partition - from], highs[partition - from]) = (offsets.Low.Value, offsets.High.Value);
+        }
+
+        return (lows, highs);
+    }
+
+    /// <summary>Start-up waits for the broker or the topic: retried every second, each wait logged, until available or stopping.</summary>
+    private T UntilAvailable<T>(Func<T?> attempt, string unavailable, CancellationToken stoppingToken)
+        where T : struct
     {
         while (true)
         {
-            string reason;
+            string reason = unavailable;
             try
             {
-                int partitions = PartitionCount(admin);
-                if (partitions > 0)
+                if (attempt() is { } result)
                 {
-                    return partitions;
+                    return result;
                 }
-
-                reason = "the topic does not exist";
             }
             catch (KafkaException exception)
             {
@@ -333,38 +358,6 @@ public sealed class KafkaConsentFeed(
             KafkaLog.WaitingForTopic(logger, _options.Topic, _options.BootstrapServers ?? "", reason);
             stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
             stoppingToken.ThrowIfCancellationRequested();
-        }
-    }
-
-    private int PartitionCount(IAdminClient admin)
-    {
-        var topic = admin.GetMetadata(_options.Topic, _options.RequestTimeout).Topics.SingleOrDefault(t => t.Topic == _options.Topic);
-        return topic is null || topic.Error.IsError ? 0 : topic.Partitions.Count;
-    }
-
-    private (DateTimeOffset At, long[] Lows, long[] Highs) WaitForEnds(IConsumer<byte[]?, byte[]?> consumer, int partitions, CancellationToken stoppingToken)
-    {
-        while (true)
-        {
-            try
-            {
-                var at = clock.GetUtcNow();
-                var lows = new long[partitions];
-                var highs = new long[partitions];
-                for (int partition = 0; partition < partitions; partition++)
-                {
-                    var offsets = consumer.QueryWatermarkOffsets(new TopicPartition(_options.Topic, partition), _options.RequestTimeout);
-                    (lows[partition], highs[partition]) = (offsets.Low.Value, offsets.High.Value);
-                }
-
-                return (at, lows, highs);
-            }
-            catch (KafkaException exception)
-            {
-                KafkaLog.WaitingForTopic(logger, _options.Topic, _options.BootstrapServers ?? "", exception.Error.Reason);
-                stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
-                stoppingToken.ThrowIfCancellationRequested();
-            }
         }
     }
 }

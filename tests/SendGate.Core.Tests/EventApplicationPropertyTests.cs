@@ -40,7 +40,7 @@ public sealed class EventApplicationPropertyTests
         {
             var inOrder = Model.Apply(d.Original);
             var delivered = Model.Apply(d.Delivered);
-            return inOrder.SameAs(delivered);
+            Assert.True(inOrder.SameAs(delivered), "the delivered order changed the state or a decision");
         }));
     }
 
@@ -56,16 +56,17 @@ public sealed class EventApplicationPropertyTests
                     .OrderByDescending(e => e.ModifiedDay).ThenByDescending(e => e.Status == ConsentStatus.Ret).ThenByDescending(e => e.ConsentDay)
                     .FirstOrDefault();
                 model.Records.TryGetValue(key, out var actual);
-                bool matches = expected is null
-                    ? actual is null
-                    : actual is not null && actual.ModifiedAt == Day(expected.ModifiedDay) && actual.Status == expected.Status && actual.ConsentDate == Day(expected.ConsentDay);
-                if (!matches)
+                if (expected is null)
                 {
-                    return false;
+                    Assert.Null(actual);
+                    continue;
                 }
-            }
 
-            return true;
+                Assert.NotNull(actual);
+                Assert.Equal(Day(expected.ModifiedDay), actual.ModifiedAt);
+                Assert.Equal(expected.Status, actual.Status);
+                Assert.Equal(Day(expected.ConsentDay), actual.ConsentDate);
+            }
         }));
     }
 
@@ -76,9 +77,11 @@ public sealed class EventApplicationPropertyTests
         var triples = (from a in states.Generator from b in states.Generator from c in states.Generator select (a, b, c)).ToArbitrary();
 
         Check.One(Config, Prop.ForAll(triples, t =>
-            ConsentState.Newest(t.a, t.b) == ConsentState.Newest(t.b, t.a) &&
-            ConsentState.Newest(ConsentState.Newest(t.a, t.b), t.c) == ConsentState.Newest(t.a, ConsentState.Newest(t.b, t.c)) &&
-            ConsentState.Newest(t.a, t.a) == t.a));
+        {
+            Assert.Equal(ConsentState.Newest(t.a, t.b), ConsentState.Newest(t.b, t.a));
+            Assert.Equal(ConsentState.Newest(ConsentState.Newest(t.a, t.b), t.c), ConsentState.Newest(t.a, ConsentState.Newest(t.b, t.c)));
+            Assert.Equal(t.a, ConsentState.Newest(t.a, t.a));
+        }));
     }
 
     private static ConsentTime Day(uint day) => new(ConsentTime.EarliestValid.Seconds + (day * 86_400));

@@ -44,7 +44,7 @@ public sealed class BrokerOutageTests : IAsyncLifetime
 
         await Events.EventuallyAsync(gate, "05321230003", Reason.AllowedConsent);
         Assert.Equal([Reason.DeniedRefused, Reason.AllowedConsent, Reason.AllowedConsent], await Events.CheckAsync(gate, "05321230001", "05321230002", "05321230003"));
-        var progress = await Events.OffsetsAsync(gate, 4);
+        var progress = await gate.OffsetsAsync(4);
         Assert.True(progress.FreshAsOf > stale, "freshness did not resume after the broker came back");
         Assert.Equal(4, progress.Positions.Sum(p => p.Offset));
     }

@@ -4,9 +4,7 @@ using Google.Protobuf;
 using SendGate.Contracts;
 using SendGate.Contracts.V1;
 using SendGate.Core.Consent;
-using Microsoft.Extensions.DependencyInjection;
 using SendGate.Core.Domain;
-using SendGate.Feed.Status;
 using SendGate.Grpc;
 using SendGate.Tests.Support;
 using Channel = SendGate.Core.Domain.Channel;
@@ -101,18 +99,5 @@ internal static class Events
         while (DateTime.UtcNow < deadline);
 
         Assert.Fail($"{phone}: expected {expected.Name()} within {seconds} s, still {last.Name()}");
-    }
-
-    /// <summary>Waits until the gate's published positions add up to <paramref name="total"/>: the watermark is published at most every 50 ms, a lower bound that converges.</summary>
-    public static async Task<FeedProgress> OffsetsAsync(GateHost host, long total)
-    {
-        var status = host.Services.GetRequiredService<FeedStatus>();
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (status.Current.Positions.Sum(p => p.Offset) < total)
-        {
-            await Task.Delay(20, patience.Token);
-        }
-
-        return status.Current;
     }
 }

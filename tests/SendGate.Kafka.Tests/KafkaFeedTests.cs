@@ -97,7 +97,7 @@ public sealed class KafkaFeedTests(KafkaBroker broker)
 
         await Events.EventuallyAsync(gate, Returned, Reason.DeniedRefused);
         await Events.EventuallyAsync(gate, Closed, Reason.DeniedLineClosed);
-        var progress = await Events.OffsetsAsync(gate, 4);
+        var progress = await gate.OffsetsAsync(4);
         Assert.Equal(2, progress.Positions.Count);
         Assert.All(progress.Positions, p => Assert.Equal(p.End, p.Offset));
     }

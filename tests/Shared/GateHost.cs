@@ -82,11 +82,23 @@ public sealed class GateHost : IAsyncDisposable
         long before = status.Current.Positions.Sum(p => p.Offset);
         int added = lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
         await File.AppendAllTextAsync(ConsentsPath, lines);
+        await OffsetsAsync(before + added);
+    }
+
+    /// <summary>
+    /// Waits until the feed's published positions add up to <paramref name="total"/> (lines for a
+    /// file, offsets for Kafka): the watermark is published at intervals, a lower bound that converges.
+    /// </summary>
+    public async Task<FeedProgress> OffsetsAsync(long total)
+    {
+        var status = Services.GetRequiredService<FeedStatus>();
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (status.Current.Positions.Sum(p => p.Offset) < before + added)
+        while (status.Current.Positions.Sum(p => p.Offset) < total)
         {
             await Task.Delay(20, patience.Token);
         }
+
+        return status.Current;
     }
 
     public async ValueTask DisposeAsync()

@@ -25,6 +25,7 @@ internal static class SendGateServices
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HashingOptions>().BindConfiguration(HashingOptions.SectionName);
+        services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName);
         services.AddOptions<FileFeedOptions>().BindConfiguration(FileFeedOptions.SectionName)
             .PostConfigure(options => options.Path = ResolvePath(options.Path, environment));
 
@@ -82,7 +83,7 @@ internal static class SendGateServices
     private static ConsentStore CreateStore(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<IndexOptions>>().Value;
-        var feed = services.GetRequiredService<IConfiguration>().GetSection(FeedOptions.SectionName).Get<FeedOptions>() ?? new FeedOptions();
+        var feed = services.GetRequiredService<IOptions<FeedOptions>>().Value;
         string? file = feed.Kind == FeedKind.File ? services.GetRequiredService<IOptions<FileFeedOptions>>().Value.Path : null;
         // Sized from the file when not configured: an İYS JSON line is ~250 bytes; 180 errs large (one generation).
         // A Kafka-fed index starts at the default and grows by generations: set Index:ExpectedTuples in production.
