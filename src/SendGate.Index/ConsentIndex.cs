@@ -118,11 +118,12 @@ public sealed class ConsentIndex : IConsentIndexReader, IDisposable
     public ConsentLookup Lookup(in ConsentKey key)
     {
         var state = new ConsentState(_consents.Find(IndexHashing.Tag(key), IndexHashing.Hash(key)));
-        var closedAt = _closures.Count == 0
-            ? ConsentTime.None
-            : new ConsentTime((uint)_closures.Find(IndexHashing.ClosureTag(key.Recipient), IndexHashing.ClosureHash(key.Recipient)));
-        return new ConsentLookup(state, closedAt);
+        return new ConsentLookup(state, ClosureOf(key.Recipient));
     }
+
+    /// <summary>The recipient's line-closure time, or none.</summary>
+    public ConsentTime ClosureOf(RecipientKey recipient) =>
+        _closures.Count == 0 ? ConsentTime.None : new ConsentTime((uint)_closures.Find(IndexHashing.ClosureTag(recipient), IndexHashing.ClosureHash(recipient)));
 
     public void Lookup(ReadOnlySpan<ConsentKey> keys, Span<ConsentLookup> results)
     {

@@ -1,5 +1,6 @@
 using SendGate.Core.Consent;
 using SendGate.Core.Domain;
+using SendGate.Core.Hashing;
 using SendGate.Index.Records;
 
 namespace SendGate.Index;
@@ -24,12 +25,20 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     /// <summary>Changes handed to <see cref="Apply(ConsentChange)"/> and <see cref="Apply(LineClosure)"/>, duplicates included.</summary>
     public long Applied => Volatile.Read(ref _applied);
 
-    /// <summary>Writer: applies a consent change by the Core rule. True when the hot state changed.</summary>
+    /// <summary>
+    /// Writer: applies a consent change by the Core rule. True when the hot state changed.
+    /// The records go first: should the durable store fail, the index has not moved either.
+    /// </summary>
     public bool Apply(ConsentChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
+        var current = index.Lookup(change.Key).State;
+        if (change.Record.State >= current)
+        {
+            records.Apply(change.Key, change.Record, current);
+        }
+
         bool changed = index.Apply(change.Key, change.Record.State);
-        records.Apply(change.Key, change.Record);
         Observe(change.Record.ModifiedAt);
         return changed;
     }
@@ -37,25 +46,51 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     /// <summary>Writer: applies a line closure. True when it changed the recipient's closure time.</summary>
     public bool Apply(LineClosure closure)
     {
+        var current = index.ClosureOf(closure.Recipient);
+        if (LineClosureRule.Newest(current, closure.ClosedAt) != current)
+        {
+            records.ApplyClosure(closure.Recipient, closure.ClosedAt);
+        }
+
         bool changed = index.ApplyClosure(closure.Recipient, closure.ClosedAt);
         Observe(closure.ClosedAt);
         return changed;
     }
 
-    /// <summary>Writer: carries the newest change time over from a snapshot.</summary>
-    public void Restore(ConsentTime newestChange)
+    /// <summary>
+    /// Writer: puts back a state read from durable storage into the hot index only (the records
+    /// already hold it). Any order, any repetition: the Core rules are maxima.
+    /// </summary>
+    public void Restore(in ConsentKey key, ConsentState state)
     {
-        if (newestChange.Seconds > _newestChange)
-        {
-            Volatile.Write(ref _newestChange, newestChange.Seconds);
-        }
+        index.Apply(key, state);
+        Advance(state.ModifiedAt);
     }
 
-    public void Dispose() => index.Dispose();
+    /// <summary>Writer: puts back a line closure read from durable storage into the hot index only.</summary>
+    public void Restore(RecipientKey recipient, ConsentTime closedAt)
+    {
+        index.ApplyClosure(recipient, closedAt);
+        Advance(closedAt);
+    }
+
+    /// <summary>Writer: carries the newest change time over from a snapshot.</summary>
+    public void Restore(ConsentTime newestChange) => Advance(newestChange);
+
+    public void Dispose()
+    {
+        index.Dispose();
+        (records as IDisposable)?.Dispose();
+    }
 
     private void Observe(ConsentTime time)
     {
         Interlocked.Increment(ref _applied);
+        Advance(time);
+    }
+
+    private void Advance(ConsentTime time)
+    {
         if (time.Seconds > _newestChange)
         {
             Volatile.Write(ref _newestChange, time.Seconds);

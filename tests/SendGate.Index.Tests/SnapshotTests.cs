@@ -1,5 +1,6 @@
 using System.Text;
 using SendGate.Core.Domain;
+using SendGate.Core.Hashing;
 using SendGate.Index.Snapshots;
 
 namespace SendGate.Index.Tests;

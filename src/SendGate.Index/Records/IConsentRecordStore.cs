@@ -1,21 +1,34 @@
 using SendGate.Core.Consent;
+using SendGate.Core.Domain;
+using SendGate.Core.Hashing;
 
 namespace SendGate.Index.Records;
 
 /// <summary>
-/// The full consent records (source, transaction id, retailer…) that only Explain needs: kept
-/// apart from the hot index so that the serving path never touches them. One writer (the feed)
-/// applies records by the Core rule; readers may read concurrently.
+/// The full consent records (source, transaction id, retailer…) that only Explain needs, and the
+/// line closures: kept apart from the hot index so that the serving path never touches them.
+/// One writer (the feed, through <see cref="ConsentStore"/>) applies them by the Core rule;
+/// readers may read concurrently.
 /// </summary>
 public interface IConsentRecordStore
 {
-    /// <summary>Records held (0 when the store keeps none).</summary>
+    /// <summary>Consent records held (0 when the store keeps none).</summary>
     long Count { get; }
 
-    /// <summary>Writer: keeps the record that stands by <see cref="ConsentRecord.Newest"/>.</summary>
-    void Apply(in ConsentKey key, ConsentRecord record);
+    /// <summary>
+    /// Writer: keeps the record that stands by <see cref="ConsentRecord.Newest"/>.
+    /// <paramref name="current"/> is the state the hot index held for the key before this change
+    /// (the two always agree), so a store can skip reading its own copy unless the states tie.
+    /// </summary>
+    void Apply(in ConsentKey key, ConsentRecord record, ConsentState current);
+
+    /// <summary>Writer: a recipient's line closure moved to <paramref name="closedAt"/> (always later than before).</summary>
+    void ApplyClosure(RecipientKey recipient, ConsentTime closedAt);
 
     ConsentRecord? Find(in ConsentKey key);
+
+    /// <summary>Visits every record's state and every closure; false when the store keeps none to visit.</summary>
+    bool Visit(IConsentStateVisitor visitor, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Keeps no records: Explain then reports what the hot index holds (status and dates) without the evidence.</summary>
@@ -23,9 +36,15 @@ public sealed class NoConsentRecordStore : IConsentRecordStore
 {
     public long Count => 0;
 
-    public void Apply(in ConsentKey key, ConsentRecord record)
+    public void Apply(in ConsentKey key, ConsentRecord record, ConsentState current)
+    {
+    }
+
+    public void ApplyClosure(RecipientKey recipient, ConsentTime closedAt)
     {
     }
 
     public ConsentRecord? Find(in ConsentKey key) => null;
+
+    public bool Visit(IConsentStateVisitor visitor, CancellationToken cancellationToken = default) => false;
 }

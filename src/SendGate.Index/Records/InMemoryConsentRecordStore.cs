@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using SendGate.Core.Consent;
+using SendGate.Core.Domain;
+using SendGate.Core.Hashing;
 
 namespace SendGate.Index.Records;
 
@@ -11,16 +13,41 @@ namespace SendGate.Index.Records;
 public sealed class InMemoryConsentRecordStore : IConsentRecordStore
 {
     private readonly ConcurrentDictionary<ConsentKey, ConsentRecord> _records = new();
+    private readonly ConcurrentDictionary<RecipientKey, ConsentTime> _closures = new();
     private readonly ConcurrentDictionary<string, string> _sources = new(StringComparer.Ordinal);
 
     public long Count => _records.Count;
 
-    public void Apply(in ConsentKey key, ConsentRecord record)
+    public void Apply(in ConsentKey key, ConsentRecord record, ConsentState current)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (record.State < current)
+        {
+            return;
+        }
+
         record = record with { Source = _sources.GetOrAdd(record.Source, record.Source) };
         _records.AddOrUpdate(key, static (_, incoming) => incoming, static (_, current, incoming) => ConsentRecord.Newest(current, incoming), record);
     }
 
+    public void ApplyClosure(RecipientKey recipient, ConsentTime closedAt) => _closures[recipient] = closedAt;
+
     public ConsentRecord? Find(in ConsentKey key) => _records.GetValueOrDefault(key);
+
+    public bool Visit(IConsentStateVisitor visitor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        foreach (var (key, record) in _records)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            visitor.Consent(key, record.State);
+        }
+
+        foreach (var (recipient, closedAt) in _closures)
+        {
+            visitor.Closure(recipient, closedAt);
+        }
+
+        return true;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using SendGate.Core.Hashing;
 using SendGate.Index.Table;
 
 namespace SendGate.Index.Snapshots;

@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace SendGate.Index.Snapshots;
+namespace SendGate.Core.Hashing;
 
 /// <summary>
-/// CRC-32C (Castagnoli), the checksum of snapshot files. BitOperations.Crc32C uses the CPU's
+/// CRC-32C (Castagnoli), the checksum of snapshot and checkpoint files. BitOperations.Crc32C uses the CPU's
 /// crc32 instruction where there is one (~8 bytes a cycle-ish), a table otherwise.
 /// </summary>
-internal static class Crc32C
+public static class Crc32C
 {
     public const uint Initial = 0xFFFF_FFFF;
 

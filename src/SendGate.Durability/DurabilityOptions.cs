@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SendGate.Durability;
+
+/// <summary>Durable state: where it lives and how often it is checkpointed. Off unless a path is set.</summary>
+public sealed class DurabilityOptions
+{
+    public const string SectionName = "Durability";
+
+    /// <summary>Directory for the FASTER log, its checkpoints and their manifests. Unset: no durable state (every start replays the feed).</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Time between scheduled checkpoints; one is also taken at graceful shutdown.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Checkpoints kept: the newest, plus fallbacks should it turn out unreadable.</summary>
+    [Range(2, 100)]
+    public int KeepCheckpoints { get; set; } = 3;
+
+    /// <summary>Memory for FASTER's in-memory log tail (records beyond it are read from disk by Explain), MiB.</summary>
+    [Range(16, 1 << 20)]
+    public int LogMemoryMiB { get; set; } = 256;
+
+    /// <summary>FASTER log page, KiB (a power of two).</summary>
+    [Range(64, 1 << 20)]
+    public int PageKiB { get; set; } = 4096;
+
+    /// <summary>Records the FASTER hash index is sized for (defaults to Index:ExpectedTuples).</summary>
+    public long? ExpectedRecords { get; set; }
+}

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SendGate.Core.Consent;
+using SendGate.Core.Domain;
+using SendGate.Core.Hashing;
+using SendGate.Feed.Checkpoints;
+using SendGate.Index;
+
+namespace SendGate.Durability;
+
+/// <summary>
+/// Checkpoints and recovery over the FASTER store. A checkpoint is taken by the feed's own
+/// thread between two events, so the state it captures is exactly the events up to the position
+/// it carries as its commit cookie; a manifest with the checksum of each file is written once
+/// the checkpoint is complete, and only manifested checkpoints are ever recovered. Recovery
+/// takes the newest one that verifies and opens, passing over (and logging) any that do not,
+/// rebuilds the hot index from the durable log, and hands the feed its resume position;
+/// events applied again after it are harmless, the Core rules being maxima.
+/// </summary>
+public sealed class DurableCheckpoints(
+    ConsentStore store,
+    FasterRecordStore records,
+    RecipientHasher hasher,
+    IOptions<DurabilityOptions> options,
+    DurabilityMetrics metrics,
+    ILogger<DurableCheckpoints> logger,
+    TimeProvider clock) : IFeedCheckpoints
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+    private readonly DurabilityOptions _options = options.Value;
+    private readonly string _manifests = Path.Combine(options.Value.Path ?? throw new InvalidOperationException("Durability:Path is not set."), "manifests");
+    private readonly string _keyId = hasher.KeyId.ToString("x8", CultureInfo.InvariantCulture);
+    private long _sequence;
+    private long _lastTicks;
+    private bool _recovered;
+
+    public bool IsDurable => true;
+
+    public bool Due => _recovered && clock.GetTimestamp() - Interlocked.Read(ref _lastTicks) >= _options.CheckpointInterval.TotalSeconds * clock.TimestampFrequency;
+
+    public FeedResumePoint? Recover(string source, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        var started = Stopwatch.StartNew();
+        DurabilityLog.Recovering(logger, _options.Path!);
+        var passedOver = new List<string>();
+        foreach (var (path, manifest, error) in CheckpointManifest.List(_manifests))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string? problem = error ?? manifest!.Verify(records.CheckpointDirectory);
+            if (problem is null && manifest!.HashingKeyId != _keyId)
+            {
+                throw new InvalidOperationException(
+                    $"The durable state in {_options.Path} was written under hashing key {manifest.HashingKeyId}; this gate uses {_keyId}. " +
+                    "Its keys cannot be mixed: point Durability:Path at an empty directory (the feed then replays from its beginning).");
+            }
+
+            FeedResumePoint? point = null;
+            if (problem is null)
+            {
+                try
+                {
+                    byte[] cookie = records.Recover(manifest!.Token);
+                    problem = FeedResumePoint.TryDecode(cookie, out point) ? null : "its feed position does not decode";
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    problem = "FASTER cannot recover it: " + exception.Message;
+                }
+            }
+
+            if (problem is not null)
+            {
+                DurabilityLog.CheckpointPassedOver(logger, Path.GetFileName(path), problem);
+                passedOver.Add(path);
+                continue;
+            }
+
+            if (point!.Source != source)
+            {
+                throw new InvalidOperationException(
+                    $"The durable state in {_options.Path} was fed from {point.Source}; this gate reads {source}. " +
+                    "Point Durability:Path at the directory of that feed, or at an empty one.");
+            }
+
+            double fasterSeconds = started.Elapsed.TotalSeconds;
+            Rebuild(cancellationToken);
+            _sequence = manifest!.Sequence;
+            Prune(passedOver, keep: _options.KeepCheckpoints);
+            string resumes = point.ToString();
+            double rebuildSeconds = started.Elapsed.TotalSeconds - fasterSeconds;
+            DurabilityLog.Recovered(logger, manifest.Sequence, manifest.Token, manifest.Created, store.Index.Count, store.Index.ClosureCount, resumes, fasterSeconds, rebuildSeconds);
+            return Opened(point, started);
+        }
+
+        DurabilityLog.NoCheckpoint(logger, _options.Path!);
+        records.OpenEmpty();
+        Prune(passedOver, keep: 0);
+        return Opened(null, started);
+    }
+
+    public void Checkpoint(FeedResumePoint point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        if (!_recovered)
+        {
+            return; // nothing recovered or opened yet: there is no state to record
+        }
+
+        long sequence = _sequence + 1;
+        var started = Stopwatch.StartNew();
+        string position = point.ToString();
+        DurabilityLog.CheckpointStarting(logger, sequence, position);
+        try
+        {
+            var token = records.Checkpoint(point.Encode());
+            var files = CheckpointManifest.Describe(records.CheckpointDirectory, records.CheckpointFiles(token));
+            var now = clock.GetUtcNow();
+            var manifest = new CheckpointManifest(sequence, token, now, _keyId, position, store.Index.Count, store.Index.ClosureCount, records.LogBytes, started.Elapsed.TotalSeconds, files);
+            manifest.Write(_manifests);
+            _sequence = sequence;
+            double seconds = started.Elapsed.TotalSeconds;
+            metrics.RecordCheckpoint(seconds, now);
+            long checkpointBytes = files.Sum(f => f.Bytes);
+            DurabilityLog.CheckpointTaken(logger, sequence, token, seconds, manifest.Tuples, manifest.Closures, manifest.LogBytes, checkpointBytes);
+            Prune([], _options.KeepCheckpoints);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or FASTER.core.FasterException)
+        {
+            metrics.RecordCheckpointFailed();
+            DurabilityLog.CheckpointFailed(logger, sequence, exception.Message);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _lastTicks, clock.GetTimestamp());
+        }
+    }
+
+    private FeedResumePoint? Opened(FeedResumePoint? point, Stopwatch started)
+    {
+        metrics.RecordRecovery(started.Elapsed.TotalSeconds);
+        Interlocked.Exchange(ref _lastTicks, clock.GetTimestamp());
+        _recovered = true;
+        return point;
+    }
+
+    /// <summary>Puts every record version in the log back into the hot index; the index keeps the ones that stand.</summary>
+    private void Rebuild(CancellationToken cancellationToken)
+    {
+        var reported = Stopwatch.StartNew();
+        var progress = new Progress(fraction =>
+        {
+            if (reported.Elapsed >= ProgressInterval)
+            {
+                DurabilityLog.RebuildProgress(logger, fraction * 100);
+                reported.Restart();
+            }
+        });
+        records.Scan(new Restorer(store), progress, cancellationToken);
+        records.SetCounts(store.Index.Count, store.Index.ClosureCount);
+    }
+
+    /// <summary>
+    /// Keeps the newest <paramref name="keep"/> manifested checkpoints and removes the rest: the
+    /// manifest first (so a crash midway never leaves a manifest without its checkpoint), then
+    /// FASTER's files; checkpoints no manifest vouches for (interrupted or passed over) go too.
+    /// </summary>
+    private void Prune(IReadOnlyCollection<string> passedOver, int keep)
+    {
+        foreach (string path in passedOver)
+        {
+            File.Delete(path);
+        }
+
+        var manifests = CheckpointManifest.List(_manifests).Where(m => m.Manifest is not null).ToList();
+        foreach (var (path, _, _) in manifests.Skip(keep))
+        {
+            File.Delete(path);
+        }
+
+        var vouched = manifests.Take(keep).Select(m => m.Manifest!.Token).ToHashSet();
+        foreach (var token in records.CheckpointTokens().Where(t => !vouched.Contains(t)))
+        {
+            records.Purge(token);
+            DurabilityLog.Pruned(logger, token);
+        }
+    }
+
+    /// <summary>Synchronous progress: <see cref="Progress{T}"/> would post to the thread pool.</summary>
+    private sealed class Progress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+
+    private sealed class Restorer(ConsentStore store) : IConsentStateVisitor
+    {
+        public void Consent(in ConsentKey key, ConsentState state) => store.Restore(key, state);
+
+        public void Closure(RecipientKey recipient, ConsentTime closedAt) => store.Restore(recipient, closedAt);
+    }
+}

@@ -1,0 +1,402 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Numerics;
+using FASTER.core;
+using SendGate.Core.Consent;
+using SendGate.Core.Domain;
+using SendGate.Core.Hashing;
+using SendGate.Index.Records;
+using Session = FASTER.core.ClientSession<FASTER.core.SpanByte, FASTER.core.SpanByte, FASTER.core.SpanByte, FASTER.core.SpanByteAndMemory, FASTER.core.Empty, FASTER.core.SpanByteFunctions<FASTER.core.Empty>>;
+
+namespace SendGate.Durability;
+
+/// <summary>
+/// The durable consent state on Microsoft.FASTER.Core: full records (for Explain and for
+/// rebuilding the hot index) and line closures in a <see cref="FasterKV{Key, Value}"/> whose
+/// log lives on local disk (see <see cref="RecordCodec"/> for the bytes). One writer — the feed —
+/// applies changes and takes checkpoints between them; readers (Explain, digests) use pooled
+/// sessions, since a FASTER session serves one thread at a time. Reads are refused until the
+/// store has been opened, fresh or recovered, because recovery replaces the FASTER instance.
+/// </summary>
+public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
+{
+    private const int StackValue = 256;
+    private readonly string _logDirectory;
+    private readonly string _checkpointDirectory;
+    private readonly DurabilityOptions _options;
+    private readonly long _expectedRecords;
+    private readonly ConcurrentBag<Session> _readers = [];
+    private FasterKV<SpanByte, SpanByte> _kv;
+    private IDevice _device;
+    private DeviceLogCommitCheckpointManager _checkpoints;
+    private Session? _writer;
+    private long _count;
+    private long _closures;
+    private volatile bool _open;
+
+    public FasterRecordStore(DurabilityOptions options, long expectedRecords)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
+        _options = options;
+        _expectedRecords = Math.Max(expectedRecords, 1 << 16);
+        _logDirectory = System.IO.Path.Combine(options.Path, "log");
+        _checkpointDirectory = System.IO.Path.Combine(options.Path, "checkpoints");
+        Directory.CreateDirectory(_logDirectory);
+        Directory.CreateDirectory(_checkpointDirectory);
+        (_kv, _device, _checkpoints) = Create();
+    }
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public long ClosureCount => Interlocked.Read(ref _closures);
+
+    /// <summary>Bytes of the FASTER log from its begin to its tail (what the records take on disk).</summary>
+    public long LogBytes => _kv.Log.TailAddress - _kv.Log.BeginAddress;
+
+    /// <summary>Bytes the FASTER hash index takes (written whole with every checkpoint).</summary>
+    public long IndexBytes => _kv.IndexSize * 64;
+
+    internal string CheckpointDirectory => _checkpointDirectory;
+
+    /// <summary>Starts an empty store: what is in the log directory from before is discarded.</summary>
+    public void OpenEmpty()
+    {
+        Reset(deleteLog: true);
+        Open();
+    }
+
+    /// <summary>
+    /// Recovers the checkpoint <paramref name="token"/> and returns the cookie committed with it.
+    /// On failure the store is left empty and closed, ready for another attempt.
+    /// </summary>
+    public byte[] Recover(Guid token)
+    {
+        try
+        {
+            _kv.Recover(token);
+            Open();
+            return _kv.RecoveredCommitCookie ?? [];
+        }
+        catch
+        {
+            Reset(deleteLog: false);
+            throw;
+        }
+    }
+
+    /// <summary>Writer: takes a full (hash index and log) fold-over checkpoint carrying <paramref name="cookie"/>; returns its token once it is on disk.</summary>
+    public Guid Checkpoint(byte[] cookie)
+    {
+        EnsureOpen();
+        _kv.CommitCookie = cookie;
+        var (success, token) = _kv.TakeFullCheckpointAsync(CheckpointType.FoldOver).AsTask().GetAwaiter().GetResult();
+        if (!success)
+        {
+            throw new InvalidOperationException("FASTER refused the checkpoint: another one is in progress.");
+        }
+
+        return token;
+    }
+
+    /// <summary>The files a checkpoint consists of (the log pages it covers are shared with the live log).</summary>
+    public IEnumerable<string> CheckpointFiles(Guid token)
+    {
+        var scheme = new DefaultCheckpointNamingScheme(_checkpointDirectory);
+        foreach (string directory in new[] { scheme.IndexCheckpointBase(token).directoryName, scheme.LogCheckpointBase(token).directoryName })
+        {
+            string path = System.IO.Path.Combine(_checkpointDirectory, directory);
+            if (Directory.Exists(path))
+            {
+                foreach (string file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                {
+                    yield return file;
+                }
+            }
+        }
+    }
+
+    /// <summary>Checkpoint tokens FASTER holds on disk, whether or not a manifest vouches for them.</summary>
+    public IReadOnlyList<Guid> CheckpointTokens() =>
+        _checkpoints.GetLogCheckpointTokens().Concat(_checkpoints.GetIndexCheckpointTokens()).Distinct().ToList();
+
+    public void Purge(Guid token) => _checkpoints.Purge(token);
+
+    public void Apply(in ConsentKey key, ConsentRecord record, ConsentState current)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var session = Writer();
+        Span<byte> keyBytes = stackalloc byte[RecordCodec.ConsentKeySize];
+        key.WriteTo(keyBytes);
+        if (record.State == current && Read(session, keyBytes, RecordCodec.ReadRecord) is { } existing && ReferenceEquals(ConsentRecord.Newest(existing, record), existing))
+        {
+            return; // the same state, and evidence that does not beat (or equals) what is stored: nothing to write
+        }
+
+        int size = RecordCodec.RecordSize(record);
+        byte[]? rented = size > StackValue ? ArrayPool<byte>.Shared.Rent(size) : null;
+        Span<byte> value = rented is null ? stackalloc byte[StackValue] : rented;
+        try
+        {
+            RecordCodec.WriteRecord(record, value);
+            Upsert(session, keyBytes, value[..size]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        if (current.IsNone)
+        {
+            Interlocked.Increment(ref _count);
+        }
+    }
+
+    public void ApplyClosure(RecipientKey recipient, ConsentTime closedAt)
+    {
+        var session = Writer();
+        Span<byte> keyBytes = stackalloc byte[RecordCodec.ClosureKeySize];
+        recipient.WriteTo(keyBytes);
+        Span<byte> value = stackalloc byte[RecordCodec.ClosureValueSize];
+        RecordCodec.WriteClosure(closedAt, value);
+        Upsert(session, keyBytes, value);
+    }
+
+    public ConsentRecord? Find(in ConsentKey key)
+    {
+        if (!_open)
+        {
+            return null;
+        }
+
+        Span<byte> keyBytes = stackalloc byte[RecordCodec.ConsentKeySize];
+        key.WriteTo(keyBytes);
+        var session = RentReader();
+        try
+        {
+            return Read(session, keyBytes, RecordCodec.ReadRecord);
+        }
+        finally
+        {
+            _readers.Add(session);
+        }
+    }
+
+    /// <summary>
+    /// Every live (newest) record and closure, each once: the log scanned in order, each record
+    /// passed on only when it is what a read of its key returns. The writer appends a version
+    /// only when it beats the current one, so a key's versions all differ and exactly one
+    /// matches. (FASTER 2.6.5's own distinct iteration returned superseded versions, and the
+    /// address a pending read reports is not the record's, so neither can be used here.)
+    /// One lookup per record: an operator's tool, not a hot path.
+    /// </summary>
+    public bool Visit(IConsentStateVisitor visitor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        EnsureOpen();
+        var session = RentReader();
+        try
+        {
+            using var iterator = _kv.Log.Scan(_kv.Log.BeginAddress, _kv.Log.TailAddress);
+            Dispatch(iterator, visitor, cancellationToken, live: (key, value) => Read(session, key, static newest => newest.ToArray()) is { } newest && value.SequenceEqual(newest));
+            return true;
+        }
+        finally
+        {
+            _readers.Add(session);
+        }
+    }
+
+    /// <summary>
+    /// Every record version in the log, old ones included, in log order: the fast way to rebuild
+    /// the hot index, whose rules (maxima) make older versions harmless.
+    /// </summary>
+    public void Scan(IConsentStateVisitor visitor, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        EnsureOpen();
+        long begin = _kv.Log.BeginAddress;
+        long end = _kv.Log.TailAddress;
+        using var iterator = _kv.Log.Scan(begin, end);
+        Dispatch(iterator, visitor, cancellationToken, progress is null ? null : address => progress.Report((double)(address - begin) / Math.Max(1, end - begin)));
+    }
+
+    /// <summary>After a recovery, the counts are what the rebuilt hot index found distinct.</summary>
+    internal void SetCounts(long records, long closures)
+    {
+        Interlocked.Exchange(ref _count, records);
+        Interlocked.Exchange(ref _closures, closures);
+    }
+
+    public void Dispose()
+    {
+        _open = false;
+        DisposeInstance();
+    }
+
+    private static void Dispatch(IFasterScanIterator<SpanByte, SpanByte> iterator, IConsentStateVisitor visitor, CancellationToken cancellationToken, Action<long>? progress = null, LiveTest? live = null)
+    {
+        long seen = 0;
+        while (iterator.GetNext(out var info))
+        {
+            if (info.Tombstone || info.Invalid)
+            {
+                continue;
+            }
+
+            if ((++seen & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Invoke(iterator.CurrentAddress);
+            }
+
+            var key = iterator.GetKey().AsReadOnlySpan();
+            var value = iterator.GetValue().AsReadOnlySpan();
+            if (live is not null && !live(key, value))
+            {
+                continue;
+            }
+
+            if (key.Length == RecordCodec.ConsentKeySize && ConsentKey.TryRead(key, out var consentKey) && RecordCodec.TryReadState(value, out var state))
+            {
+                visitor.Consent(consentKey, state);
+            }
+            else if (key.Length == RecordCodec.ClosureKeySize && RecordCodec.TryReadClosure(value, out var closedAt))
+            {
+                visitor.Closure(RecipientKey.FromBytes(key), closedAt);
+            }
+        }
+    }
+
+    private static unsafe void Upsert(Session session, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            var keySpan = SpanByte.FromPointer(k, key.Length);
+            var valueSpan = SpanByte.FromPointer(v, value.Length);
+            var status = session.Upsert(ref keySpan, ref valueSpan);
+            if (status.IsPending)
+            {
+                session.CompletePending(wait: true);
+            }
+        }
+    }
+
+    private static unsafe T? Read<T>(Session session, ReadOnlySpan<byte> key, ReadDecoder<T> decode)
+        where T : class
+    {
+        byte* buffer = stackalloc byte[StackValue];
+        fixed (byte* k = key)
+        {
+            var keySpan = SpanByte.FromPointer(k, key.Length);
+            SpanByte input = default;
+            var output = new SpanByteAndMemory(buffer, StackValue);
+            var status = session.Read(ref keySpan, ref input, ref output);
+            if (status.IsPending)
+            {
+                session.CompletePendingWithOutputs(out var completed, wait: true);
+                using (completed)
+                {
+                    if (!completed.Next())
+                    {
+                        return null;
+                    }
+
+                    status = completed.Current.Status;
+                    output = completed.Current.Output;
+                }
+            }
+
+            try
+            {
+                if (!status.Found)
+                {
+                    return null;
+                }
+
+                return output.IsSpanByte ? decode(output.SpanByte.AsReadOnlySpan()) : decode(output.Memory.Memory.Span[..output.Length]);
+            }
+            finally
+            {
+                output.Memory?.Dispose();
+            }
+        }
+    }
+
+    private delegate T? ReadDecoder<T>(ReadOnlySpan<byte> value);
+
+    private delegate bool LiveTest(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
+
+    private (FasterKV<SpanByte, SpanByte> Kv, IDevice Device, DeviceLogCommitCheckpointManager Checkpoints) Create()
+    {
+        var device = Devices.CreateLogDevice(System.IO.Path.Combine(_logDirectory, "hlog.log"), recoverDevice: true);
+        var checkpoints = new DeviceLogCommitCheckpointManager(new LocalStorageNamedDeviceFactory(), new DefaultCheckpointNamingScheme(_checkpointDirectory), removeOutdated: false);
+        // FASTER's hash index: 64-byte buckets of 7 entries; one bucket per 4 records keeps chains short.
+        long buckets = (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(_expectedRecords / 4, 1024));
+        var settings = new FasterKVSettings<SpanByte, SpanByte>
+        {
+            IndexSize = buckets * 64,
+            LogDevice = device,
+            PageSize = (long)_options.PageKiB << 10,
+            MemorySize = Math.Max((long)_options.LogMemoryMiB << 20, 2L * ((long)_options.PageKiB << 10)),
+            SegmentSize = 1L << 30,
+            CheckpointManager = checkpoints,
+            ReadCopyOptions = new ReadCopyOptions(ReadCopyFrom.None, ReadCopyTo.None),
+        };
+        return (new FasterKV<SpanByte, SpanByte>(settings), device, checkpoints);
+    }
+
+    private void Open()
+    {
+        _writer = NewSession();
+        _open = true;
+    }
+
+    private void Reset(bool deleteLog)
+    {
+        _open = false;
+        DisposeInstance();
+        if (deleteLog)
+        {
+            foreach (string file in Directory.EnumerateFiles(_logDirectory))
+            {
+                File.Delete(file);
+            }
+        }
+
+        (_kv, _device, _checkpoints) = Create();
+    }
+
+    private void DisposeInstance()
+    {
+        _writer?.Dispose();
+        _writer = null;
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
+
+        _kv.Dispose();
+        _device.Dispose();
+        _checkpoints.Dispose();
+    }
+
+    private Session Writer() => _writer ?? throw new InvalidOperationException("The durable store is not open: recover or open it first.");
+
+    private Session RentReader() => _readers.TryTake(out var session) ? session : NewSession();
+
+    private Session NewSession() => _kv.For(new SpanByteFunctions<Empty>()).NewSession<SpanByteFunctions<Empty>>();
+
+    private void EnsureOpen()
+    {
+        if (!_open)
+        {
+            throw new InvalidOperationException("The durable store is not open: recover or open it first.");
+        }
+    }
+}
+

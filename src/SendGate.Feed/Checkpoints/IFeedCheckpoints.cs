@@ -1,0 +1,40 @@
+namespace SendGate.Feed.Checkpoints;
+
+/// <summary>
+/// Durable state as a feed sees it. A feed calls <see cref="Recover"/> once before it reads
+/// anything, then <see cref="Checkpoint"/> from its own (the writer's) thread between events —
+/// whenever <see cref="Due"/> and when stopping — so each checkpoint holds exactly the events
+/// up to the point it records.
+/// </summary>
+public interface IFeedCheckpoints
+{
+    /// <summary>True when the state survives a restart (a checkpoint store is configured).</summary>
+    bool IsDurable { get; }
+
+    /// <summary>True when the schedule calls for a checkpoint.</summary>
+    bool Due { get; }
+
+    /// <summary>
+    /// Restores the newest valid checkpoint into the consent store (the hot index included) and
+    /// says where <paramref name="source"/> resumes; null means from its beginning. Throws when
+    /// the durable state belongs to another source or hashing key: mixing them would be wrong.
+    /// </summary>
+    FeedResumePoint? Recover(string source, CancellationToken cancellationToken);
+
+    /// <summary>Writer: records the state applied so far together with <paramref name="point"/>.</summary>
+    void Checkpoint(FeedResumePoint point);
+}
+
+/// <summary>No durable state: every start replays the feed from its beginning.</summary>
+public sealed class NoFeedCheckpoints : IFeedCheckpoints
+{
+    public bool IsDurable => false;
+
+    public bool Due => false;
+
+    public FeedResumePoint? Recover(string source, CancellationToken cancellationToken) => null;
+
+    public void Checkpoint(FeedResumePoint point)
+    {
+    }
+}
