@@ -35,6 +35,7 @@ public sealed class DurableCheckpoints(
     private long _sequence;
     private long _lastTicks;
     private bool _recovered;
+    private FeedResumePoint? _lastPoint;
 
     public bool IsDurable => true;
 
@@ -92,6 +93,7 @@ public sealed class DurableCheckpoints(
             string resumes = point.ToString();
             double rebuildSeconds = started.Elapsed.TotalSeconds - fasterSeconds;
             DurabilityLog.Recovered(logger, manifest.Sequence, manifest.Token, manifest.Created, store.Index.Count, store.Index.ClosureCount, resumes, fasterSeconds, rebuildSeconds);
+            _lastPoint = point;
             return Opened(point, started);
         }
 
@@ -109,6 +111,12 @@ public sealed class DurableCheckpoints(
             return; // nothing recovered or opened yet: there is no state to record
         }
 
+        if (_lastPoint is not null && _lastPoint.Source == point.Source && _lastPoint.Positions.SequenceEqual(point.Positions))
+        {
+            Interlocked.Exchange(ref _lastTicks, clock.GetTimestamp());
+            return; // nothing applied since the last one: an idle gate does not rewrite its checkpoint
+        }
+
         long sequence = _sequence + 1;
         var started = Stopwatch.StartNew();
         string position = point.ToString();
@@ -121,6 +129,7 @@ public sealed class DurableCheckpoints(
             var manifest = new CheckpointManifest(sequence, token, now, _keyId, position, store.Index.Count, store.Index.ClosureCount, records.LogBytes, started.Elapsed.TotalSeconds, files);
             manifest.Write(_manifests);
             _sequence = sequence;
+            _lastPoint = point;
             double seconds = started.Elapsed.TotalSeconds;
             metrics.RecordCheckpoint(seconds, now);
             long checkpointBytes = files.Sum(f => f.Bytes);

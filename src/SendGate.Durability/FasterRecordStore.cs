@@ -33,6 +33,7 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
     private long _count;
     private long _closures;
     private volatile bool _open;
+    private int _disposed;
 
     public FasterRecordStore(DurabilityOptions options, long expectedRecords)
     {
@@ -231,10 +232,14 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
         Interlocked.Exchange(ref _closures, closures);
     }
 
+    /// <summary>Idempotent: both the consent store and the container own this store.</summary>
     public void Dispose()
     {
-        _open = false;
-        DisposeInstance();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _open = false;
+            DisposeInstance();
+        }
     }
 
     private static void Dispatch(IFasterScanIterator<SpanByte, SpanByte> iterator, IConsentStateVisitor visitor, CancellationToken cancellationToken, Action<long>? progress = null, LiveTest? live = null)

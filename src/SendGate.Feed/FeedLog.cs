@@ -25,4 +25,10 @@ internal static partial class FeedLog
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "The consent file {Path} shrank to {Length} bytes below the {Offset} already applied; not following it until restarted")]
     public static partial void FileShrank(ILogger logger, string path, long length, long offset);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Resuming {Path} at byte {Offset} (line {Lines}), as recorded with the durable state")]
+    public static partial void Resuming(ILogger logger, string path, long offset, long lines);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "The consent file {Path} has {Length} bytes, fewer than the {Offset} recorded with the durable state: reading it again from its start")]
+    public static partial void ResumeBeyondEnd(ILogger logger, string path, long length, long offset);
 }

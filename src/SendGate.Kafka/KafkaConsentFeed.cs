@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SendGate.Contracts;
 using SendGate.Core.Consent;
+using SendGate.Feed.Checkpoints;
 using SendGate.Feed.Status;
 using SendGate.Index;
 
@@ -14,7 +15,9 @@ namespace SendGate.Kafka;
 /// <summary>
 /// Feeds the consent store from the Kafka consent topic. Every replica holds the whole index, so
 /// it reads every partition itself (assigned, not group-balanced) from the position its state
-/// reflects — the beginning, for an index that starts empty. Each event is applied by the Core
+/// reflects: the offsets recorded with the recovered checkpoint, or the beginning for a store
+/// that starts empty (the group's committed offsets are for monitoring only — they are not
+/// bound to any state). Checkpoints are taken on this thread between events. Each event is applied by the Core
 /// rule (newest modification wins, RET wins ties, closures void older consents), so duplicates,
 /// replays and reordering converge to the same state; its offset is stored only after it is
 /// applied or dead-lettered, and committed to the group for monitoring. The gate is ready once
@@ -27,6 +30,7 @@ public sealed class KafkaConsentFeed(
     FeedEventFactory factory,
     FeedStatus status,
     FeedMetrics metrics,
+    IFeedCheckpoints checkpoints,
     IOptions<KafkaFeedOptions> options,
     ILogger<KafkaConsentFeed> logger,
     TimeProvider clock) : BackgroundService
@@ -79,14 +83,16 @@ public sealed class KafkaConsentFeed(
         using var producer = KafkaClients.Producer(_options, logger);
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         var started = Stopwatch.StartNew();
+        var resume = checkpoints.Recover(Source, stoppingToken);
 
         int partitions = WaitForPartitions(admin, stoppingToken);
         var (at, lows, highs) = WaitForEnds(consumer, partitions, stoppingToken);
-        _positions = lows;
+        var starts = StartPositions(resume, lows, highs);
         Volatile.Write(ref _partitions, partitions);
-        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(_options.Topic, p, lows[p])));
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(_options.Topic, p, starts[p])));
+        _positions = starts;
         _probes.Add(new FreshnessProbes.Probe(at, highs));
-        long backlog = highs.Sum() - lows.Sum();
+        long backlog = highs.Sum() - starts.Sum();
         string version = KafkaNative.Version;
         KafkaLog.Starting(logger, _options.Topic, partitions, _options.BootstrapServers ?? "", _options.EffectiveGroupId, version, backlog);
 
@@ -98,6 +104,7 @@ public sealed class KafkaConsentFeed(
         finally
         {
             probing.ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(10), CancellationToken.None);
+            checkpoints.Checkpoint(ResumePoint()); // at graceful shutdown: the next start replays nothing
             StoreOffsets(consumer);
             consumer.Close(); // commits the stored offsets
         }
@@ -131,6 +138,10 @@ public sealed class KafkaConsentFeed(
             {
                 Publish(consumer, probe, started);
                 lastPublish = now;
+                if (checkpoints.Due)
+                {
+                    checkpoints.Checkpoint(ResumePoint());
+                }
             }
 
             if (!_caughtUp && now - lastLog >= ProgressLogInterval)
@@ -249,6 +260,31 @@ public sealed class KafkaConsentFeed(
                 _stored[partition] = _positions[partition];
             }
         }
+    }
+
+    private string Source => "kafka:" + _options.Topic;
+
+    private FeedResumePoint ResumePoint() => new(Source, (long[])_positions.Clone());
+
+    /// <summary>Each partition from its recorded offset when it lies within the partition, else from the beginning.</summary>
+    private long[] StartPositions(FeedResumePoint? resume, long[] lows, long[] highs)
+    {
+        var starts = (long[])lows.Clone();
+        for (int partition = 0; partition < starts.Length && resume is not null && partition < resume.Positions.Count; partition++)
+        {
+            long offset = resume.Positions[partition];
+            if (offset >= lows[partition] && offset <= highs[partition])
+            {
+                starts[partition] = offset;
+                KafkaLog.Resuming(logger, _options.Topic, partition, offset);
+            }
+            else
+            {
+                KafkaLog.ResumeOutOfRange(logger, _options.Topic, partition, offset, lows[partition], highs[partition]);
+            }
+        }
+
+        return starts;
     }
 
     /// <summary>Partitions added to the topic while running are read from their beginning.</summary>

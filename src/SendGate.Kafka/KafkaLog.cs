@@ -40,4 +40,10 @@ internal static partial class KafkaLog
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Consuming {Topic} failed: {Reason}")]
     public static partial void ConsumeFailed(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Resuming {Topic} partition {Partition} at offset {Offset} (recorded with the durable state)")]
+    public static partial void Resuming(ILogger logger, string topic, int partition, long offset);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: the recorded offset {Offset} is outside the partition's [{Low}, {High}); reading it from its beginning (re-applied events are harmless; if the topic was deleted below the checkpoint, events there are gone)")]
+    public static partial void ResumeOutOfRange(ILogger logger, string topic, int partition, long offset, long low, long high);
 }

@@ -138,7 +138,7 @@ public sealed class DurableStateTests : IDisposable
             state.Checkpoint(new FeedResumePoint("kafka:consents", [6_000]));
         }
 
-        CorruptNewestCheckpoint();
+        DurableFiles.CorruptNewestCheckpoint(_path);
 
         using var restarted = new DurableState(_path);
         var resumed = restarted.Recover();
@@ -260,18 +260,6 @@ public sealed class DurableStateTests : IDisposable
     {
         Assert.Equal(RecipientError.None, factory.Hasher.TryHash(phone.AsSpan(), Channel.Mesaj, out var recipient));
         return new ConsentKey(123457, Channel.Mesaj, RecipientType.Bireysel, recipient);
-    }
-
-    private void CorruptNewestCheckpoint()
-    {
-        string manifest = Directory.GetFiles(Path.Combine(_path, "manifests"), "*.manifest.json").Order(StringComparer.Ordinal).Last();
-        var described = System.Text.Json.JsonSerializer.Deserialize<CheckpointManifest>(File.ReadAllText(manifest))!;
-        string victim = Path.Combine(_path, "checkpoints", described.Files.OrderByDescending(f => f.Bytes).First().Path);
-        using var stream = new FileStream(victim, FileMode.Open, FileAccess.ReadWrite);
-        stream.Position = stream.Length / 2;
-        int b = stream.ReadByte();
-        stream.Position = stream.Length / 2;
-        stream.WriteByte((byte)(b ^ 0xFF));
     }
 
     private sealed class FeedResumePointComparer : IEqualityComparer<FeedResumePoint?>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SendGate.Core.Consent;
+using SendGate.Feed.Checkpoints;
 using SendGate.Feed.Status;
 using SendGate.Index;
 
@@ -13,12 +14,15 @@ namespace SendGate.Feed.File;
 /// ready until then), then whatever is appended, checked every poll interval — each check
 /// also confirms the gate is current with its source. Lines that do not parse or validate are
 /// reported by line number and reason (never content) and skipped; they never stop the load.
+/// With durable state, a restart resumes at the byte offset recorded with the checkpoint (the
+/// file is append-only; one that is now shorter is read again from its start).
 /// </summary>
 public sealed class FileConsentFeed(
     ConsentStore store,
     FeedEventFactory factory,
     FeedStatus status,
     FeedMetrics metrics,
+    IFeedCheckpoints checkpoints,
     IOptions<FileFeedOptions> options,
     ILogger<FileConsentFeed> logger,
     TimeProvider clock) : BackgroundService
@@ -43,9 +47,12 @@ public sealed class FileConsentFeed(
     {
         string path = _options.Path ?? throw new InvalidOperationException("Feed:File:Path is not set.");
         string name = "file:" + System.IO.Path.GetFileName(path);
+        string source = "file:" + System.IO.Path.GetFullPath(path);
         try
         {
+            Resume(checkpoints.Recover(source, stoppingToken), path);
             LoadAll(path, stoppingToken);
+            checkpoints.Checkpoint(ResumePoint(source));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -55,6 +62,18 @@ public sealed class FileConsentFeed(
         }
 
         Publish(name);
+        try
+        {
+            await Follow(path, name, source, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            checkpoints.Checkpoint(ResumePoint(source)); // at shutdown: the next start reads only what follows
+        }
+    }
+
+    private async Task Follow(string path, string name, string source, CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(_options.PollInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -73,12 +92,37 @@ public sealed class FileConsentFeed(
                 }
 
                 Publish(name);
+                if (checkpoints.Due)
+                {
+                    checkpoints.Checkpoint(ResumePoint(source));
+                }
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 FeedLog.FileUnreadable(logger, path, exception.Message);
             }
         }
+    }
+
+    private FeedResumePoint ResumePoint(string source) => new(source, [Interlocked.Read(ref _offset), Lines]);
+
+    private void Resume(FeedResumePoint? resume, string path)
+    {
+        if (resume is not { Positions: [long offset, long lines] })
+        {
+            return;
+        }
+
+        long length = new FileInfo(path).Length;
+        if (offset > length)
+        {
+            FeedLog.ResumeBeyondEnd(logger, path, length, offset);
+            return; // read again from the start: re-applied lines are harmless
+        }
+
+        Interlocked.Exchange(ref _offset, offset);
+        Interlocked.Exchange(ref _lines, lines);
+        FeedLog.Resuming(logger, path, offset, lines);
     }
 
     private void LoadAll(string path, CancellationToken stoppingToken)

@@ -1,5 +1,6 @@
 using SendGate.Feed.Status;
 using SendGate.Grpc.Health;
+using SendGate.Index;
 using SendGate.Server.Observability;
 
 namespace SendGate.Server.Hosting;
@@ -7,7 +8,9 @@ namespace SendGate.Server.Hosting;
 /// <summary>
 /// The admin port (HTTP/1.1): <c>/metrics</c> (Prometheus text), <c>/healthz</c> (the process
 /// is up) and <c>/readyz</c> (the data is loaded: 200 SERVING, 503 otherwise) for probes that do
-/// not speak gRPC. Only answered on the admin port.
+/// not speak gRPC; <c>/admin/digest</c> (an audit of the consent state: its order-independent
+/// digest, counts and any disagreement between the records and the hot index). Only answered
+/// on the admin port.
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -28,6 +31,13 @@ internal static class AdminEndpoints
             return health.GetStatus(HealthStatusRegistry.Server) == HealthStatus.Serving
                 ? Results.Text(body)
                 : Results.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }).RequireHost(host);
+        app.MapGet("/admin/digest", (ConsentStore store, FeedStatus feed, CancellationToken cancellationToken) =>
+        {
+            var positions = feed.Current.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}").ToArray();
+            return StateAudit.Take(store, cancellationToken) is { } audit
+                ? Results.Json(new { audit.Digest, audit.Tuples, audit.Closures, audit.IndexTuples, audit.IndexClosures, audit.Disagreements, audit.Consistent, Positions = positions })
+                : Results.Problem("This gate keeps no records to audit (Index:Records is None and no Durability:Path is set).", statusCode: StatusCodes.Status409Conflict);
         }).RequireHost(host);
         _ = app.Services.GetRequiredService<PrometheusExporter>(); // start listening before the first measurement
     }

@@ -15,6 +15,7 @@ internal static class SendGateHost
             ["--feed"] = "Feed:Kind",
             ["--bootstrap"] = "Feed:Kafka:BootstrapServers",
             ["--topic"] = "Feed:Kafka:Topic",
+            ["--data"] = "Durability:Path",
         });
         configure?.Invoke(builder.Configuration);
         builder.WebHost.UseKestrelHttpsConfiguration();

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using SendGate.Core.Consent;
 using SendGate.Core.Hashing;
+using SendGate.Durability;
+using SendGate.Feed.Checkpoints;
 using SendGate.Feed.File;
 using SendGate.Feed.Status;
 using SendGate.Grpc.Hosting;
@@ -32,6 +34,21 @@ internal static class SendGateServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new RecipientHasher(LoadKey(sp)));
         services.AddSingleton(sp => new FeedEventFactory(sp.GetRequiredService<RecipientHasher>(), sp.GetRequiredService<TimeProvider>()));
+        var durability = configuration.GetSection(DurabilityOptions.SectionName).Get<DurabilityOptions>() ?? new DurabilityOptions();
+        services.AddOptions<DurabilityOptions>().BindConfiguration(DurabilityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure(options => options.Path = ResolvePath(options.Path, environment));
+        services.AddSingleton<DurabilityMetrics>();
+        if (string.IsNullOrWhiteSpace(durability.Path))
+        {
+            services.AddSingleton<IFeedCheckpoints, NoFeedCheckpoints>();
+        }
+        else
+        {
+            services.AddSingleton(sp => new FasterRecordStore(sp.GetRequiredService<IOptions<DurabilityOptions>>().Value, ExpectedRecords(sp)));
+            services.AddSingleton<DurableCheckpoints>();
+            services.AddSingleton<IFeedCheckpoints>(sp => sp.GetRequiredService<DurableCheckpoints>());
+        }
+
         services.AddSingleton(CreateStore);
         services.AddSingleton<FeedStatus>();
         services.AddSingleton<FeedMetrics>();
@@ -53,7 +70,7 @@ internal static class SendGateServices
         services.AddSingleton<CheckProcessor>();
         services.AddSingleton<ExplainProcessor>();
         services.AddSingleton<GateMetrics>();
-        services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName, FeedMetrics.MeterName]));
+        services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName, FeedMetrics.MeterName, DurabilityMetrics.MeterName]));
         services.AddGrpcTransport().AddGrpcService<GateService>();
         services.AddHostedService<ReadinessService>();
         return services;
@@ -80,16 +97,28 @@ internal static class SendGateServices
         return key;
     }
 
+    /// <summary>
+    /// Tuples to size for when not configured: from the file (an İYS JSON line is ~250 bytes; 180
+    /// errs large, one generation). A Kafka-fed index starts at the default and grows by
+    /// generations: set Index:ExpectedTuples in production.
+    /// </summary>
+    private static long ExpectedRecords(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<IndexOptions>>().Value;
+        var durability = services.GetRequiredService<IOptions<DurabilityOptions>>().Value;
+        var feed = services.GetRequiredService<IOptions<FeedOptions>>().Value;
+        string? file = feed.Kind == FeedKind.File ? services.GetRequiredService<IOptions<FileFeedOptions>>().Value.Path : null;
+        return durability.ExpectedRecords ?? options.ExpectedTuples ?? Math.Max(1 << 20, file is not null && File.Exists(file) ? new FileInfo(file).Length / 180 : 0);
+    }
+
     private static ConsentStore CreateStore(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<IndexOptions>>().Value;
-        var feed = services.GetRequiredService<IOptions<FeedOptions>>().Value;
-        string? file = feed.Kind == FeedKind.File ? services.GetRequiredService<IOptions<FileFeedOptions>>().Value.Path : null;
-        // Sized from the file when not configured: an İYS JSON line is ~250 bytes; 180 errs large (one generation).
-        // A Kafka-fed index starts at the default and grows by generations: set Index:ExpectedTuples in production.
-        long expected = options.ExpectedTuples ?? Math.Max(1 << 20, file is not null && File.Exists(file) ? new FileInfo(file).Length / 180 : 0);
+        long expected = ExpectedRecords(services);
         var index = new ConsentIndex(new ConsentIndexOptions { ExpectedTuples = expected, ExpectedClosures = options.ExpectedClosures, MaxLoadFactor = options.MaxLoadFactor });
-        IConsentRecordStore records = options.Records == RecordStoreKind.Memory ? new InMemoryConsentRecordStore() : new NoConsentRecordStore();
+        // With durable state the records live in FASTER (on disk, beyond its memory budget); otherwise per Index:Records.
+        IConsentRecordStore records = services.GetService<FasterRecordStore>() as IConsentRecordStore
+            ?? (options.Records == RecordStoreKind.Memory ? new InMemoryConsentRecordStore() : new NoConsentRecordStore());
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate");
         string keyId = services.GetRequiredService<RecipientHasher>().KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
         ServerLog.Started(logger, keyId, expected, index.SizeBytes >> 20);

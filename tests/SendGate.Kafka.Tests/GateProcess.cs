@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SendGate.Tests.Support;
+
+namespace SendGate.Kafka.Tests;
+
+/// <summary>
+/// The gate as its own process (<c>dotnet sendgate-server.dll</c> from the test's output folder),
+/// configured by environment variables as a deployment would, so that it can be killed with
+/// SIGKILL mid-flight. Its console log is kept line by line.
+/// </summary>
+internal sealed class GateProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private Action<string>? _watch;
+
+    private GateProcess(Process process, Uri admin)
+    {
+        _process = process;
+        Admin = admin;
+        _process.OutputDataReceived += (_, e) => Received(e.Data);
+        _process.ErrorDataReceived += (_, e) => Received(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public Uri Admin { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    public static GateProcess Start(IReadOnlyDictionary<string, string?> settings)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sendgate-server.dll"));
+        int adminPort = GateHost.FreePort();
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Urls"] = $"http://127.0.0.1:{GateHost.FreePort()}";
+        start.Environment["Admin__Url"] = $"http://127.0.0.1:{adminPort}";
+        start.Environment["Hashing__Key"] = GateHost.KeyBase64;
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return new GateProcess(Process.Start(start) ?? throw new InvalidOperationException("the gate did not start"), new Uri($"http://127.0.0.1:{adminPort}"));
+    }
+
+    /// <summary>SIGKILL: no shutdown hook, no final checkpoint, no flush. Returns at once (safe from a <see cref="Watch"/> callback).</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+    }
+
+    /// <summary>SIGKILL, then waits for the process to be gone.</summary>
+    public void KillHard()
+    {
+        Kill();
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a pod: graceful shutdown with a final checkpoint.</summary>
+    public void Terminate()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            throw new TimeoutException("the gate did not stop within 60 s of SIGTERM:\n" + string.Join('\n', Lines.TakeLast(20)));
+        }
+    }
+
+    /// <summary>Calls <paramref name="watch"/> with every line logged from now on (on the reader's thread).</summary>
+    public void Watch(Action<string> watch) => _watch = watch;
+
+    /// <summary>Polls /admin/digest until <paramref name="done"/> holds, or fails with the gate's last log lines.</summary>
+    public async Task<JsonElement> DigestWhenAsync(Func<JsonElement, bool> done, TimeSpan limit)
+    {
+        var deadline = Stopwatch.StartNew();
+        JsonElement last = default;
+        while (deadline.Elapsed < limit && !_process.HasExited)
+        {
+            try
+            {
+                using var response = await _http.GetAsync(new Uri(Admin, "/admin/digest"));
+                if (response.IsSuccessStatusCode)
+                {
+                    last = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                    if (done(last))
+                    {
+                        return last;
+                    }
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"the gate's digest did not reach the expected state in {limit} (last: {last}); its log ends:\n{string.Join('\n', Lines.TakeLast(30))}");
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+        _http.Dispose();
+    }
+
+    private void Received(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lines)
+        {
+            _lines.Add(line);
+        }
+
+        _watch?.Invoke(line);
+    }
+}
