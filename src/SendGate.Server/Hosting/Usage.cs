@@ -14,6 +14,7 @@ internal static class Usage
           --feed File|Kafka          where changes come from (default File)        Feed:Kind
           --bootstrap HOST:PORT      Kafka brokers                                 Feed:Kafka:BootstrapServers
           --topic NAME               Kafka consent topic (sendgate.consents)       Feed:Kafka:Topic
+          --data DIR                 durable state (FASTER): restart resumes       Durability:Path
           --urls URLS                gRPC endpoints, ';'-separated                 urls / ASPNETCORE_URLS
                                      (default http://127.0.0.1:50051; http:// is h2c, https:// needs Grpc:Tls)
           --admin-url URL            metrics and health over HTTP/1.1              Admin:Url
@@ -34,10 +35,13 @@ internal static class Usage
           Feed:Kafka:GroupId         commits applied offsets for monitoring (default sendgate-<host>)
           Feed:Kafka:Properties:*    librdkafka properties, passed through (0.9 broker:
                                      api.version.request=false, broker.version.fallback=0.9.0.1)
+          Durability:CheckpointInterval  time between checkpoints (default 00:01:00; one more at shutdown)
+          Durability:KeepCheckpoints newest checkpoints kept as fallbacks (default 3)
+          Durability:LogMemoryMiB    FASTER in-memory log (default 256); older records read from disk
           Grpc:MaxReceiveMessageSize, Grpc:Tls:CertificatePath, Grpc:Tls:KeyPath, Grpc:Http2:*
 
         Endpoints:
           gRPC    sendgate.v1.Gate (Check, CheckStream, Explain), grpc.health.v1.Health, server reflection
-          admin   GET /metrics (Prometheus), /healthz, /readyz
+          admin   GET /metrics (Prometheus), /healthz, /readyz, /admin/digest (state audit)
         """;
 }
