@@ -21,10 +21,7 @@ public sealed class DurabilityOptions
     [Range(16, 1 << 20)]
     public int LogMemoryMiB { get; set; } = 256;
 
-    /// <summary>FASTER log page, KiB (a power of two).</summary>
+    /// <summary>FASTER log page, KiB (rounded up to a power of two).</summary>
     [Range(64, 1 << 20)]
     public int PageKiB { get; set; } = 4096;
-
-    /// <summary>Records the FASTER hash index is sized for (defaults to Index:ExpectedTuples).</summary>
-    public long? ExpectedRecords { get; set; }
 }

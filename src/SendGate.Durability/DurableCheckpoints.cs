@@ -168,7 +168,7 @@ public sealed class DurableCheckpoints(
             }
         });
         records.Scan(new Restorer(store), progress, cancellationToken);
-        records.SetCounts(store.Index.Count, store.Index.ClosureCount);
+        records.SetCount(store.Index.Count);
     }
 
     /// <summary>

@@ -31,7 +31,6 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
     private DeviceLogCommitCheckpointManager _checkpoints;
     private Session? _writer;
     private long _count;
-    private long _closures;
     private volatile bool _open;
     private int _disposed;
 
@@ -50,13 +49,8 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
 
     public long Count => Interlocked.Read(ref _count);
 
-    public long ClosureCount => Interlocked.Read(ref _closures);
-
     /// <summary>Bytes of the FASTER log from its begin to its tail (what the records take on disk).</summary>
     public long LogBytes => _kv.Log.TailAddress - _kv.Log.BeginAddress;
-
-    /// <summary>Bytes the FASTER hash index takes (written whole with every checkpoint).</summary>
-    public long IndexBytes => _kv.IndexSize * 64;
 
     internal string CheckpointDirectory => _checkpointDirectory;
 
@@ -225,12 +219,8 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
         Dispatch(iterator, visitor, cancellationToken, progress is null ? null : address => progress.Report((double)(address - begin) / Math.Max(1, end - begin)));
     }
 
-    /// <summary>After a recovery, the counts are what the rebuilt hot index found distinct.</summary>
-    internal void SetCounts(long records, long closures)
-    {
-        Interlocked.Exchange(ref _count, records);
-        Interlocked.Exchange(ref _closures, closures);
-    }
+    /// <summary>After a recovery, the count is what the rebuilt hot index found distinct.</summary>
+    internal void SetCount(long records) => Interlocked.Exchange(ref _count, records);
 
     /// <summary>Idempotent: both the consent store and the container own this store.</summary>
     public void Dispose()
@@ -342,12 +332,13 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
         var checkpoints = new DeviceLogCommitCheckpointManager(new LocalStorageNamedDeviceFactory(), new DefaultCheckpointNamingScheme(_checkpointDirectory), removeOutdated: false);
         // FASTER's hash index: 64-byte buckets of 7 entries; one bucket per 4 records keeps chains short.
         long buckets = (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(_expectedRecords / 4, 1024));
+        long pageBytes = (long)BitOperations.RoundUpToPowerOf2((ulong)_options.PageKiB << 10); // FASTER pages are powers of two
         var settings = new FasterKVSettings<SpanByte, SpanByte>
         {
             IndexSize = buckets * 64,
             LogDevice = device,
-            PageSize = (long)_options.PageKiB << 10,
-            MemorySize = Math.Max((long)_options.LogMemoryMiB << 20, 2L * ((long)_options.PageKiB << 10)),
+            PageSize = pageBytes,
+            MemorySize = Math.Max((long)_options.LogMemoryMiB << 20, 2 * pageBytes),
             SegmentSize = 1L << 30,
             CheckpointManager = checkpoints,
             ReadCopyOptions = new ReadCopyOptions(ReadCopyFrom.None, ReadCopyTo.None),

@@ -115,11 +115,10 @@ public sealed class ConsentIndex : IConsentIndexReader, IDisposable
         return changed;
     }
 
-    public ConsentLookup Lookup(in ConsentKey key)
-    {
-        var state = new ConsentState(_consents.Find(IndexHashing.Tag(key), IndexHashing.Hash(key)));
-        return new ConsentLookup(state, ClosureOf(key.Recipient));
-    }
+    /// <summary>The tuple's packed state alone (what the writer compares against), or none.</summary>
+    public ConsentState StateOf(in ConsentKey key) => new(_consents.Find(IndexHashing.Tag(key), IndexHashing.Hash(key)));
+
+    public ConsentLookup Lookup(in ConsentKey key) => new(StateOf(key), ClosureOf(key.Recipient));
 
     /// <summary>The recipient's line-closure time, or none.</summary>
     public ConsentTime ClosureOf(RecipientKey recipient) =>

@@ -32,7 +32,7 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     public bool Apply(ConsentChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var current = index.Lookup(change.Key).State;
+        var current = index.StateOf(change.Key);
         if (change.Record.State >= current)
         {
             records.Apply(change.Key, change.Record, current);

@@ -37,7 +37,7 @@ public sealed record StateAudit(string Digest, long Tuples, long Closures, long 
         public void Consent(in ConsentKey key, ConsentState state)
         {
             Digest.Consent(key, state);
-            if (index.Lookup(key).State != state)
+            if (index.StateOf(key) != state)
             {
                 Disagreements++;
             }

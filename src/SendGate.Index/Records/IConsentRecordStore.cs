@@ -16,9 +16,10 @@ public interface IConsentRecordStore
     long Count { get; }
 
     /// <summary>
-    /// Writer: keeps the record that stands by <see cref="ConsentRecord.Newest"/>.
-    /// <paramref name="current"/> is the state the hot index held for the key before this change
-    /// (the two always agree), so a store can skip reading its own copy unless the states tie.
+    /// Writer: keeps the record that stands by <see cref="ConsentRecord.Newest"/>. Called only with
+    /// a record at least as new as <paramref name="current"/>, the state the hot index held for the
+    /// key before this change (the two always agree), so a store need read its own copy only when
+    /// the states tie.
     /// </summary>
     void Apply(in ConsentKey key, ConsentRecord record, ConsentState current);
 

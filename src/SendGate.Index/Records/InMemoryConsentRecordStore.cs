@@ -21,11 +21,6 @@ public sealed class InMemoryConsentRecordStore : IConsentRecordStore
     public void Apply(in ConsentKey key, ConsentRecord record, ConsentState current)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (record.State < current)
-        {
-            return;
-        }
-
         record = record with { Source = _sources.GetOrAdd(record.Source, record.Source) };
         _records.AddOrUpdate(key, static (_, incoming) => incoming, static (_, current, incoming) => ConsentRecord.Newest(current, incoming), record);
     }

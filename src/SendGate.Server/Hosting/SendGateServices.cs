@@ -44,7 +44,7 @@ internal static class SendGateServices
         }
         else
         {
-            services.AddSingleton(sp => new FasterRecordStore(sp.GetRequiredService<IOptions<DurabilityOptions>>().Value, ExpectedRecords(sp)));
+            services.AddSingleton(sp => new FasterRecordStore(sp.GetRequiredService<IOptions<DurabilityOptions>>().Value, ExpectedTuples(sp)));
             services.AddSingleton<DurableCheckpoints>();
             services.AddSingleton<IFeedCheckpoints>(sp => sp.GetRequiredService<DurableCheckpoints>());
         }
@@ -102,19 +102,18 @@ internal static class SendGateServices
     /// errs large, one generation). A Kafka-fed index starts at the default and grows by
     /// generations: set Index:ExpectedTuples in production.
     /// </summary>
-    private static long ExpectedRecords(IServiceProvider services)
+    private static long ExpectedTuples(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<IndexOptions>>().Value;
-        var durability = services.GetRequiredService<IOptions<DurabilityOptions>>().Value;
         var feed = services.GetRequiredService<IOptions<FeedOptions>>().Value;
         string? file = feed.Kind == FeedKind.File ? services.GetRequiredService<IOptions<FileFeedOptions>>().Value.Path : null;
-        return durability.ExpectedRecords ?? options.ExpectedTuples ?? Math.Max(1 << 20, file is not null && File.Exists(file) ? new FileInfo(file).Length / 180 : 0);
+        return options.ExpectedTuples ?? Math.Max(1 << 20, file is not null && File.Exists(file) ? new FileInfo(file).Length / 180 : 0);
     }
 
     private static ConsentStore CreateStore(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<IndexOptions>>().Value;
-        long expected = ExpectedRecords(services);
+        long expected = ExpectedTuples(services);
         var index = new ConsentIndex(new ConsentIndexOptions { ExpectedTuples = expected, ExpectedClosures = options.ExpectedClosures, MaxLoadFactor = options.MaxLoadFactor });
         // With durable state the records live in FASTER (on disk, beyond its memory budget); otherwise per Index:Records.
         IConsentRecordStore records = services.GetService<FasterRecordStore>() as IConsentRecordStore
