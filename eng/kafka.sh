@@ -46,21 +46,10 @@ install() {
   log "Kafka 0.9.0.1 in $KAFKA_HOME"
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
-  local seconds=$1 what=$2; shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@"; do
-    if [ $SECONDS -ge $deadline ]; then log "timed out after ${seconds}s waiting for $what"; return 1; fi
-    sleep 0.2
-  done
-}
-
 # The broker is ready when it answers a metadata request listing itself (not just an open port).
 broker_listed() { "${KCAT[@]}" -L -m 2 2>/dev/null | grep -q "at 127.0.0.1:$KAFKA_PORT"; }
 
-alive() { [ -f "$KAFKA_DATA/$1.pid" ] && kill -0 "$(cat "$KAFKA_DATA/$1.pid")" 2>/dev/null; }
+alive() { pidfile_alive "$KAFKA_DATA/$1.pid"; }
 
 configure() {
   mkdir -p "$KAFKA_DATA/zookeeper" "$KAFKA_DATA/kafka-logs"
@@ -114,16 +103,7 @@ start() {
   log "broker up on $BOOTSTRAP (ZooKeeper 127.0.0.1:$ZOOKEEPER_PORT, data $KAFKA_DATA)"
 }
 
-stop_one() { # stop_one NAME: TERM (the broker shuts down cleanly), wait, then KILL
-  local name=$1 pid
-  [ -f "$KAFKA_DATA/$name.pid" ] || return 0
-  pid=$(cat "$KAFKA_DATA/$name.pid")
-  kill "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 20))
-  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$KAFKA_DATA/$name.pid"
-}
+stop_one() { stop_pidfile "$KAFKA_DATA/$1.pid"; } # the broker shuts down cleanly on TERM
 
 stop() {
   stop_one kafka

@@ -10,5 +10,6 @@ if (quick)
     Environment.SetEnvironmentVariable(BenchSizes.QuickVariable, "1");
 }
 
+Footprint.Clear();
 string[] rest = [.. args.Where(a => a != "--quick")];
 BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, BenchConfig.Create(quick));

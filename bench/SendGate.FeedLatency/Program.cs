@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using SendGate.Client;
 using SendGate.Contracts.V1;
 using SendGate.Core.Consent;
 using SendGate.Core.Domain;
@@ -8,7 +9,6 @@ using Channel = SendGate.Core.Domain.Channel;
 using ConsentStatus = SendGate.Core.Domain.ConsentStatus;
 using RecipientType = SendGate.Core.Domain.RecipientType;
 using SendGate.Core.Hashing;
-using SendGate.Grpc;
 using SendGate.Grpc.Client;
 using SendGate.Kafka;
 
@@ -30,7 +30,6 @@ var key = HashingKey.ParseBase64(Environment.GetEnvironmentVariable("Hashing__Ke
 var factory = new FeedEventFactory(new RecipientHasher(key), TimeProvider.System);
 using var publisher = new ConsentPublisher(KafkaClients.Producer(options, NullLogger.Instance), options.Topic, key.KeyId);
 using var client = new GrpcClient(new GrpcClientOptions { Address = new Uri(settings.GetValueOrDefault("gate", "http://127.0.0.1:50051")) });
-var check = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "Check");
 
 int total = (int)(rate * seconds);
 long run = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000;
@@ -62,7 +61,7 @@ while (published < total || pending.Count > 0)
         var request = new CheckRequest { IysCode = 123456, BrandCode = 900001, Channel = SendGate.Contracts.V1.Channel.Mesaj };
         var phones = pending.Keys.ToArray();
         request.Recipients.AddRange(phones);
-        var response = await client.UnaryAsync(check, request);
+        var response = await client.UnaryAsync(GateMethods.Check, request);
         long seen = clock.ElapsedTicks;
         for (int i = 0; i < phones.Length; i++)
         {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using SendGate.Cli.Commands;
+using SendGate.Synthetic;
 using SendGate.Feed.File;
 using SendGate.Tests.Support;
 
@@ -102,7 +102,7 @@ public sealed class CliTests
     private static string Generate(int seed, long recipients = 200, bool examples = false)
     {
         using var writer = new StringWriter();
-        GenerateCommand.Generate(writer, brandCount: 3, recipients, seed, closureCount: recipients / 50, examples, CancellationToken.None);
+        ConsentFileGenerator.Generate(writer, brandCount: 3, recipients, seed, closureCount: recipients / 50, examples, CancellationToken.None);
         return writer.ToString();
     }
 

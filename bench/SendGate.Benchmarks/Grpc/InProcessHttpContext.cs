@@ -37,7 +37,19 @@ internal sealed class InProcessHttpContext
 
     public int ResponseBytes => _output.Written;
 
+    /// <summary>What the call wrote to the response body: the framed response message(s).</summary>
+    public ReadOnlySpan<byte> ResponseBody => _output.Body;
+
     public IHeaderDictionary Trailers => _trailers.Trailers;
+
+    /// <summary>A gRPC length-prefixed message: the request body of a unary call.</summary>
+    public static byte[] Frame(Google.Protobuf.IMessage message)
+    {
+        byte[] framed = new byte[5 + message.CalculateSize()];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(framed.AsSpan(1), (uint)(framed.Length - 5));
+        Google.Protobuf.MessageExtensions.WriteTo(message, framed.AsSpan(5));
+        return framed;
+    }
 
     public HttpContext Reset()
     {
@@ -95,6 +107,8 @@ internal sealed class InProcessHttpContext
         private byte[] _buffer = new byte[64 * 1024];
 
         public int Written { get; private set; }
+
+        public ReadOnlySpan<byte> Body => _buffer.AsSpan(0, Written);
 
         public Stream Stream => throw new NotSupportedException();
 

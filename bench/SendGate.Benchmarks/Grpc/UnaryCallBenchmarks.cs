@@ -29,10 +29,7 @@ public class UnaryCallBenchmarks
     {
         var registry = GrpcServiceRegistry.Build([new HealthService(new HealthStatusRegistry())], enableReflection: false);
         _dispatcher = new GrpcDispatcherMiddleware(NotFound, registry, Options.Create(new GrpcServerOptions()), NullLogger<GrpcDispatcherMiddleware>.Instance);
-        byte[] message = new HealthCheckRequest { Service = string.Empty }.ToByteArray();
-        _requestBody = new byte[5 + message.Length];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(_requestBody.AsSpan(1), (uint)message.Length);
-        message.CopyTo(_requestBody, 5);
+        _requestBody = InProcessHttpContext.Frame(new HealthCheckRequest { Service = string.Empty });
         _call = new InProcessHttpContext("/grpc.health.v1.Health/Check", _requestBody);
 
         // Prove the harness answers like the network does before measuring it.

@@ -14,10 +14,11 @@ internal static class BenchConfig
         var config = DefaultConfig.Instance
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.OperationsPerSecond)
+            .AddColumn(new Footprint())
             .WithOptions(ConfigOptions.JoinSummary);
         // Quick: in-process, few iterations — proves the suite runs; its numbers are indicative only.
         return quick
-            ? config.AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(16).WithUnrollFactor(1))
+            ? config.AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(4).WithUnrollFactor(1))
             : config.AddJob(Job.Default);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SendGate.Client;
 using SendGate.Grpc;
 
 namespace SendGate.Cli.Commands;
@@ -36,7 +37,7 @@ internal static class CheckCommand
                 {
                     var request = GateConnection.Request(parse);
                     request.Recipients.AddRange(chunk);
-                    var response = await client.UnaryAsync(GateConnection.Check, request, GateConnection.CallOptions(parse, cancellationToken));
+                    var response = await client.UnaryAsync(GateMethods.Check, request, GateConnection.CallOptions(parse, cancellationToken));
                     for (int i = 0; i < chunk.Length; i++)
                     {
                         string reason = GateConnection.ReasonName(response.Reasons[i]);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SendGate.Client;
 using SendGate.Contracts.V1;
 using SendGate.Grpc;
 
@@ -27,7 +28,7 @@ internal static class ExplainCommand
             using var client = GateConnection.Client(parse);
             try
             {
-                var response = await client.UnaryAsync(GateConnection.Explain, request, GateConnection.CallOptions(parse, cancellationToken));
+                var response = await client.UnaryAsync(GateMethods.Explain, request, GateConnection.CallOptions(parse, cancellationToken));
                 parse.InvocationConfiguration.Output.WriteLine($"reason:      {GateConnection.ReasonName((int)response.Reason)}");
                 parse.InvocationConfiguration.Output.WriteLine($"why:         {response.Detail}");
                 if (response.NormalizedRecipient.Length > 0)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SendGate.Client;
 using SendGate.Grpc;
 
 namespace SendGate.Cli.Commands;
@@ -28,7 +29,7 @@ internal static class FilterCommand
             try
             {
                 await using var writer = new StreamWriter(parse.GetRequiredValue(output).FullName);
-                using var call = client.DuplexStreaming(GateConnection.CheckStream, GateConnection.CallOptions(parse, cancellationToken) with { Timeout = null });
+                using var call = client.DuplexStreaming(GateMethods.CheckStream, GateConnection.CallOptions(parse, cancellationToken) with { Timeout = null });
                 var sending = Task.Run(async () =>
                 {
                     foreach (var chunk in chunks)

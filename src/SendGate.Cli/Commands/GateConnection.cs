@@ -6,13 +6,9 @@ using SendGate.Grpc.Client;
 
 namespace SendGate.Cli.Commands;
 
-/// <summary>Options every command that talks to a gate shares, and the gate's methods.</summary>
+/// <summary>Options every command that talks to a gate shares.</summary>
 internal static class GateConnection
 {
-    public static readonly GrpcMethod<CheckRequest, CheckResponse> Check = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "Check");
-    public static readonly GrpcMethod<CheckRequest, CheckResponse> CheckStream = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "CheckStream");
-    public static readonly GrpcMethod<ExplainRequest, ExplainResponse> Explain = GrpcMethods.FromDescriptor<ExplainRequest, ExplainResponse>(GateReflection.Descriptor.Services[0], "Explain");
-
     public static Option<Uri> Address { get; } = new("--address", "-a")
     {
         Description = "The gate's gRPC address (http:// for h2c, https:// for TLS)",

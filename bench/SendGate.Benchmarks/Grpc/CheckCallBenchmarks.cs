@@ -1,0 +1,131 @@
+using BenchmarkDotNet.Attributes;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SendGate.Contracts.V1;
+using SendGate.Core.Consent;
+using SendGate.Core.Hashing;
+using SendGate.Core.Recipients;
+using SendGate.Grpc.Server;
+using SendGate.Index;
+using SendGate.Server.Hosting;
+using SendGate.Synthetic;
+
+namespace SendGate.Benchmarks.Grpc;
+
+/// <summary>
+/// A whole Check in process, per recipient: the framed request bytes through the gRPC dispatcher
+/// and the gate's handler (parse, normalize, hash, look up, decide, encode) to the response bytes
+/// and trailers — no sockets. 1,000 recipients per call, half of them holding consent, over an
+/// index of 10^6 tuples. Baseline: the index lookups of the same 1,000 keys alone, so the ratio
+/// is what the call costs around the lookups.
+/// </summary>
+public class CheckCallBenchmarks
+{
+    private const int Batch = 1000;
+    private const int Stored = 1_000_000;
+    private const uint Brand = 123457;
+    private static readonly RequestDelegate NotFound = _ => Task.CompletedTask;
+    private WebApplication _app = null!;
+    private string _feedFile = string.Empty;
+    private GrpcDispatcherMiddleware _dispatcher = null!;
+    private ConsentStore _store = null!;
+    private ConsentKey[] _keys = [];
+    private readonly ConsentLookup[] _results = new ConsentLookup[Batch];
+    private InProcessHttpContext _phones = null!;
+    private InProcessHttpContext _preHashed = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // The host is built, not started: no feed runs, no port opens; the index is filled below. The
+        // file feed still wants a file to be named. Not fail-closed: no feed will ever report fresh.
+        _feedFile = Path.GetTempFileName();
+        string key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        _app = SendGateHost.Build(["--consents", _feedFile, $"--Hashing:Key={key}", "--Policy:FailClosed=false", $"--Index:ExpectedTuples={Stored}"]);
+        _store = _app.Services.GetRequiredService<ConsentStore>();
+        var hasher = _app.Services.GetRequiredService<RecipientHasher>();
+        var state = ConsentState.Create(Core.Domain.ConsentStatus.Onay, new Core.Domain.ConsentTime(400_000_000), new Core.Domain.ConsentTime(400_000_000));
+        for (long i = 0; i < Stored; i++)
+        {
+            _store.Index.Apply(Key(hasher, SyntheticRecipients.National(i)), state);
+        }
+
+        // Even positions: stored recipients; odd: numbers the index does not hold. Written as people write them.
+        var random = new Random(7);
+        var phones = new string[Batch];
+        for (int i = 0; i < Batch; i++)
+        {
+            phones[i] = SyntheticRecipients.WrittenPhone(i % 2 == 0 ? random.NextInt64(Stored) : Stored + random.NextInt64(Stored), random);
+        }
+
+        _keys = [.. phones.Select(p => Key(hasher, p))];
+        var plain = Request();
+        plain.Recipients.AddRange(phones);
+        var hashed = Request();
+        hashed.KeyId = hasher.KeyId;
+        hashed.RecipientKeys.AddRange(_keys.Select(k => ByteString.CopyFrom(k.Recipient.ToArray())));
+
+        var registry = _app.Services.GetRequiredService<GrpcServiceRegistry>();
+        _dispatcher = new GrpcDispatcherMiddleware(NotFound, registry, _app.Services.GetRequiredService<IOptions<GrpcServerOptions>>(), NullLogger<GrpcDispatcherMiddleware>.Instance);
+        _phones = new InProcessHttpContext("/sendgate.v1.Gate/Check", InProcessHttpContext.Frame(plain));
+        _preHashed = new InProcessHttpContext("/sendgate.v1.Gate/Check", InProcessHttpContext.Frame(hashed));
+
+        // Prove the harness answers like the network does, with the expected decisions, before measuring it.
+        Verify(_phones);
+        Verify(_preHashed);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        File.Delete(_feedFile);
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch)]
+    public ulong LookupsOnly()
+    {
+        _store.Index.Lookup(_keys, _results);
+        return _results[0].State.Bits;
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public Task CheckPreHashed() => _dispatcher.InvokeAsync(_preHashed.Reset());
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public Task CheckWrittenPhones() => _dispatcher.InvokeAsync(_phones.Reset());
+
+    private static CheckRequest Request() => new()
+    {
+        RequestId = "bench",
+        IysCode = 123456,
+        BrandCode = Brand,
+        Channel = Channel.Mesaj,
+        RecipientType = RecipientType.Bireysel,
+        Kind = MessageKind.Commercial,
+    };
+
+    private static ConsentKey Key(RecipientHasher hasher, string phone) =>
+        hasher.TryHash(phone, Core.Domain.Channel.Mesaj, out var recipient) == RecipientError.None
+            ? new ConsentKey(Brand, Core.Domain.Channel.Mesaj, Core.Domain.RecipientType.Bireysel, recipient)
+            : throw new InvalidOperationException($"'{phone}' does not normalize.");
+
+    private void Verify(InProcessHttpContext call)
+    {
+        _dispatcher.InvokeAsync(call.Reset()).GetAwaiter().GetResult();
+        if (call.Trailers["grpc-status"] != "0")
+        {
+            throw new InvalidOperationException($"Check did not succeed in process (status '{call.Trailers["grpc-status"]}').");
+        }
+
+        var response = CheckResponse.Parser.ParseFrom(call.ResponseBody[5..]);
+        if (response.Allowed != Batch / 2 || response.Reasons.Length != Batch)
+        {
+            throw new InvalidOperationException($"Check allowed {response.Allowed} of {response.Reasons.Length}; expected {Batch / 2} of {Batch}.");
+        }
+    }
+}
