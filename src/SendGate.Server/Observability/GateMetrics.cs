@@ -31,6 +31,9 @@ internal sealed class GateMetrics
         meter.CreateObservableGauge("sendgate.index.version", () => store.Index.Version, description: "Changes applied to the hot index");
         meter.CreateObservableGauge("sendgate.feed.age", () => status.Current.FreshAsOf is { } fresh ? (clock.GetUtcNow() - fresh).TotalSeconds : double.NaN, unit: "s", description: "Seconds since the feed last confirmed the gate was current");
         meter.CreateObservableGauge("sendgate.feed.newest_change", () => store.NewestChange.IsNone ? 0 : store.NewestChange.ToUnixSeconds(), unit: "s", description: "Unix time of the newest change applied");
+        // Memory as operators (and the load driver's flat-memory check) watch it: resident set, and the managed heap within it.
+        meter.CreateObservableGauge("sendgate.process.working_set", () => Environment.WorkingSet, unit: "By", description: "Resident memory of the gate process");
+        meter.CreateObservableGauge("sendgate.process.gc_heap", () => GC.GetGCMemoryInfo().HeapSizeBytes, unit: "By", description: "Managed heap size after the last garbage collection");
     }
 
     public void RecordCheck(int[] counts, int recipients, bool keys, long startedTimestamp)

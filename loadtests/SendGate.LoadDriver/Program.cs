@@ -1,0 +1,3 @@
+using SendGate.LoadDriver;
+
+return await LoadDriverCli.Root().Parse(args).InvokeAsync();

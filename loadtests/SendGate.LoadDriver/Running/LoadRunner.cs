@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using SendGate.LoadDriver.Measuring;
+
+namespace SendGate.LoadDriver.Running;
+
+/// <summary>Runs a plan against a call target and records what it measured.</summary>
+internal static class LoadRunner
+{
+    /// <summary>How long calls still in flight at the end may take to finish before they are cancelled (and counted as such).</summary>
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(30);
+
+    public static async Task<RunRecorder> RunAsync(ICallTarget target, LoadPlan plan, int requestCount, IProgress<RunRecorder>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(plan);
+        long start = Stopwatch.GetTimestamp();
+        var recorder = new RunRecorder(start + Ticks(plan.MeasureStart), start + Ticks(plan.End));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var reporter = progress is null ? null : new Timer(_ => progress.Report(recorder), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var calls = plan.Model == LoadModel.Open
+            ? await OfferOpenAsync(target, plan, requestCount, start, recorder, stop.Token).ConfigureAwait(false)
+            : await OfferClosedAsync(target, plan, requestCount, start, recorder, stop.Token).ConfigureAwait(false);
+        var drained = Task.WhenAll(calls);
+        if (await Task.WhenAny(drained, Task.Delay(Drain, cancellationToken)).ConfigureAwait(false) != drained)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        await drained.ConfigureAwait(false);
+        return recorder;
+    }
+
+    /// <summary>
+    /// The schedule, not the server, decides when each request goes: every due request is sent
+    /// on time (up to <see cref="LoadPlan.Concurrency"/> in flight; beyond that they wait, and the
+    /// wait counts in their latency, because it counts from the scheduled time).
+    /// </summary>
+    private static async Task<List<Task>> OfferOpenAsync(ICallTarget target, LoadPlan plan, int requestCount, long start, RunRecorder recorder, CancellationToken cancellationToken)
+    {
+        var calls = new List<Task>();
+        var slots = new SemaphoreSlim(plan.Concurrency);
+        long sent = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            long due = plan.DueBy(elapsed < plan.End ? elapsed : plan.End);
+            for (; sent < due; sent++)
+            {
+                long intended = start + Ticks(plan.DueAt(sent));
+                calls.Add(CallAsync(target, (int)(sent % requestCount), intended, slots, recorder, cancellationToken));
+            }
+
+            calls.RemoveAll(call => call.IsCompleted);
+            if (elapsed >= plan.End)
+            {
+                break;
+            }
+
+            // ~1 ms timer resolution: requests due in between go out together, each timed from its own schedule.
+            await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return calls;
+    }
+
+    private static async Task CallAsync(ICallTarget target, int request, long intended, SemaphoreSlim slots, RunRecorder recorder, CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var outcome = await target.CallAsync(request, cancellationToken).ConfigureAwait(false);
+            recorder.Record(intended, Stopwatch.GetTimestamp(), outcome);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    /// <summary>Callers join one by one over the ramp; each sends, waits for the answer, sends again, until the end.</summary>
+    private static Task<List<Task>> OfferClosedAsync(ICallTarget target, LoadPlan plan, int requestCount, long start, RunRecorder recorder, CancellationToken cancellationToken)
+    {
+        long end = start + Ticks(plan.End);
+        var callers = Enumerable.Range(0, plan.Concurrency).Select(caller => Task.Run(async () =>
+        {
+            var joinAt = plan.Ramp * caller / plan.Concurrency;
+            var wait = joinAt - Stopwatch.GetElapsedTime(start);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            int request = caller;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                long sent = Stopwatch.GetTimestamp();
+                if (sent >= end)
+                {
+                    break;
+                }
+
+                var outcome = await target.CallAsync(request % requestCount, cancellationToken).ConfigureAwait(false);
+                recorder.Record(sent, Stopwatch.GetTimestamp(), outcome);
+                request += plan.Concurrency;
+            }
+        }, CancellationToken.None)).ToList();
+        return Task.FromResult(callers);
+    }
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+}
