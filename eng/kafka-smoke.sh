@@ -3,14 +3,12 @@
 # create the topics, publish the sample with the CLI, start the gate on --feed kafka, check three
 # numbers whose answers the sample fixes, stop everything. Uses the built Release binaries.
 . "$(dirname "$0")/lib.sh"
-export Hashing__Key=djZKLbuekFGzgNLUgHFeKQ==   # the development key (published, sample data only)
+Hashing__Key=$(development_key); export Hashing__Key
 BIN_CLI="$REPO_ROOT/src/SendGate.Cli/bin/Release/net10.0/sendgate.dll"
-BIN_GATE="$REPO_ROOT/src/SendGate.Server/bin/Release/net10.0/sendgate-server.dll"
 GATE_LOG=$(mktemp)
-gate_pid=
 
 cleanup() {
-  [ -n "$gate_pid" ] && kill "$gate_pid" 2>/dev/null && wait "$gate_pid" 2>/dev/null
+  stop_gate
   bash "$ENG_DIR/kafka.sh" stop
 }
 trap cleanup EXIT
@@ -21,13 +19,7 @@ bash "$ENG_DIR/kafka.sh" create-topic sendgate.consents.dlq 1 delete
 dotnet "$BIN_CLI" publish --from "$REPO_ROOT/src/SendGate.Server/sample/consents.sample.jsonl" --quiet \
   -X api.version.request=false -X broker.version.fallback=0.9.0.1
 
-(cd "$REPO_ROOT/src/SendGate.Server" && exec dotnet "$BIN_GATE" --environment Development --feed kafka) > "$GATE_LOG" 2>&1 &
-gate_pid=$!
-deadline=$((SECONDS + 60))
-until curl -fsS http://127.0.0.1:9464/readyz >/dev/null 2>&1; do
-  if [ $SECONDS -ge $deadline ] || ! kill -0 "$gate_pid" 2>/dev/null; then cat "$GATE_LOG" >&2; log "the gate did not become ready"; exit 1; fi
-  sleep 0.5
-done
+start_gate "$GATE_LOG" --feed kafka
 
 answers=$(dotnet "$BIN_CLI" check --brand 123457 --channel MESAJ 05321234567 05321234568 05329999999)
 echo "$answers"
@@ -35,3 +27,19 @@ grep -q "05321234567 *ALLOWED_CONSENT" <<<"$answers" && grep -q "05321234568 *DE
   && grep -q "05329999999 *DENIED_NO_CONSENT" <<<"$answers" || { log "unexpected answers"; exit 1; }
 grep -q "Caught up with sendgate.consents" "$GATE_LOG"
 log "the gate on --feed kafka answers from the topic"
+
+# The load driver's churn scenario against the same gate: checks while consent changes stream in;
+# every change must be acknowledged and applied (the index version grows by at least as many).
+BIN_LOAD="$REPO_ROOT/loadtests/SendGate.LoadDriver/bin/Release/net10.0/sendgate-load.dll"
+index_version() { curl -fsS http://127.0.0.1:9464/metrics | sed -n 's/^sendgate_index_version \([0-9.e+]*\)$/\1/p'; }
+before=$(index_version)
+churn=$(dotnet "$BIN_LOAD" --scenario churn --churn-rate 500 --warmup 1 --duration 3 --concurrency 2 --max-errors 0 --quiet \
+  --out "$(mktemp -d)" -X api.version.request=false -X broker.version.fallback=0.9.0.1)
+grep -E "^Churn:|^\| [0-9]" <<<"$churn"
+published=$(sed -n 's/^Churn: \([0-9,]*\) consent changes published.*/\1/p' <<<"$churn" | tr -d ,)
+grep -q "acknowledged, 0 failed" <<<"$churn" || { log "churn: changes failed to publish"; exit 1; }
+sleep 2
+after=$(index_version)
+applied=$(python3 -c "print(int(float('$after') - float('$before')))")
+[ "$published" -gt 0 ] && [ "$applied" -ge "$published" ] || { log "churn: $published changes published, index version grew by $applied"; exit 1; }
+log "churn: $published changes published and applied while checking"

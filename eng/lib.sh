@@ -47,3 +47,24 @@ stop_pidfile() { # stop_pidfile FILE: TERM, up to 20 s for a clean exit, then KI
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$file"
 }
+
+# The development hashing key (published; for sample and generated data only), as the gate's Development settings hold it.
+development_key() { sed -n 's/.*"Key": *"\([^"]*\)".*/\1/p' "$REPO_ROOT/src/SendGate.Server/appsettings.Development.json" | head -1; }
+
+GATE_DLL="$REPO_ROOT/src/SendGate.Server/bin/Release/net10.0/sendgate-server.dll"
+GATE_PID=
+
+# start_gate LOG [ARGS...]: the built Release gate in the background (Development settings unless
+# ARGS say otherwise), returning once its admin port reports ready; stop_gate ends it.
+start_gate() {
+  local gate_log=$1; shift
+  (cd "$REPO_ROOT/src/SendGate.Server" && exec dotnet "$GATE_DLL" --environment Development "$@") > "$gate_log" 2>&1 &
+  GATE_PID=$!
+  local deadline=$((SECONDS + ${GATE_READY_SECONDS:-60}))
+  until curl -fsS http://127.0.0.1:9464/readyz >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ] || ! kill -0 "$GATE_PID" 2>/dev/null; then tail -n 30 "$gate_log" >&2; log "the gate did not become ready"; return 1; fi
+    sleep 0.5
+  done
+}
+
+stop_gate() { if [ -n "$GATE_PID" ]; then kill "$GATE_PID" 2>/dev/null || true; wait "$GATE_PID" 2>/dev/null || true; GATE_PID=; fi; }

@@ -49,6 +49,7 @@ internal static class LoadDriverCli
         var churnRate = new Option<double>("--churn-rate") { Description = "churn: consent changes per second published to Kafka", DefaultValueFactory = _ => 1000 };
         var bootstrap = new Option<string?>("--bootstrap") { Description = "churn: Kafka bootstrap servers (default Feed:Kafka:BootstrapServers, else 127.0.0.1:9092)" };
         var topic = new Option<string?>("--topic") { Description = "churn: the gate's consent topic (default Feed:Kafka:Topic)" };
+        var properties = new Option<string[]>("--property", "-X") { Description = "churn: librdkafka property NAME=VALUE (repeatable), e.g. -X api.version.request=false", AllowMultipleArgumentsPerToken = false };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Directory for report.md and latency.svg", DefaultValueFactory = _ => new DirectoryInfo("load-report") };
         var maxP99 = new Option<double?>("--max-p99") { Description = "Fail if p99 latency exceeds this many milliseconds" };
         var maxP999 = new Option<double?>("--max-p999") { Description = "Fail if p99.9 latency exceeds this many milliseconds" };
@@ -59,7 +60,7 @@ internal static class LoadDriverCli
         var root = new RootCommand("sendgate-load — load driver for the SendGate gate: open/closed model runs, latency histograms, Markdown + SVG report, pass/fail thresholds")
         {
             Address, ScenarioName, model, rate, concurrency, connections, ramp, warmup, duration, Batch, Population, Iys, Brand, requests, deadline, HashingKeyOption,
-            admin, churnRate, bootstrap, topic, output, maxP99, maxP999, minRecipients, maxErrors, maxGrowth, quiet,
+            admin, churnRate, bootstrap, topic, properties, output, maxP99, maxP999, minRecipients, maxErrors, maxGrowth, quiet,
         };
         root.Add(FrameCommand());
         root.SetAction(async (parse, cancellationToken) =>
@@ -104,9 +105,14 @@ internal static class LoadDriverCli
 
             await console.WriteLineAsync($"{scenario.Name}: {MarkdownReport.Describe(plan)}, {pool.RecipientsPerRequest:N0} recipients per request, {settings.Connections} connection(s); ramp {plan.Ramp.TotalSeconds:0.#} s, warm-up {plan.Warmup.TotalSeconds:0.#} s, measuring {plan.Duration.TotalSeconds:0.#} s");
             await using var memory = parse.GetValue(admin) is { } adminUri ? new ServerMemoryProbe(adminUri) : null;
-            await using var churn = scenario.Churn ? new ChurnProducer(KafkaOptions(configuration, parse.GetValue(bootstrap), parse.GetValue(topic)), gateKey!, parse.GetValue(churnRate), shape.IysCode, shape.BrandCode, shape.Population) : null;
+            await using var churn = scenario.Churn ? new ChurnProducer(KafkaOptions(configuration, parse.GetValue(bootstrap), parse.GetValue(topic), parse.GetValue(properties) ?? []), gateKey!, parse.GetValue(churnRate), shape.IysCode, shape.BrandCode, shape.Population) : null;
             var progress = parse.GetValue(quiet) ? null : new Progress<RunRecorder>(r => console.WriteLine(Progress(r)));
             var recorder = await LoadRunner.RunAsync(target, plan, pool.Requests.Count, progress, cancellationToken);
+            if (churn is not null)
+            {
+                await churn.DisposeAsync(); // flushed: the counts below are final
+            }
+
             string? churnLine = churn is null ? null
                 : $"Churn: {churn.Published:N0} consent changes published during the run ({parse.GetValue(churnRate):N0}/s), {churn.Delivered:N0} acknowledged, {churn.Failed:N0} failed{(churn.FirstFailure is { } f ? $" (first: {f})" : string.Empty)}.";
 
@@ -186,12 +192,20 @@ internal static class LoadDriverCli
         return true;
     }
 
-    private static KafkaFeedOptions KafkaOptions(IConfiguration configuration, string? bootstrap, string? topic)
+    private static KafkaFeedOptions KafkaOptions(IConfiguration configuration, string? bootstrap, string? topic, string[] properties)
     {
         var options = new KafkaFeedOptions();
         configuration.GetSection(KafkaFeedOptions.SectionName).Bind(options);
         options.BootstrapServers = bootstrap ?? (string.IsNullOrWhiteSpace(options.BootstrapServers) ? "127.0.0.1:9092" : options.BootstrapServers);
         options.Topic = topic ?? options.Topic;
+        foreach (string property in properties)
+        {
+            if (!options.TrySetProperty(property))
+            {
+                throw new ArgumentException($"--property '{property}': expected NAME=VALUE");
+            }
+        }
+
         return options;
     }
 

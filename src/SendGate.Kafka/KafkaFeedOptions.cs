@@ -31,6 +31,20 @@ public sealed class KafkaFeedOptions
     /// <summary>Raw librdkafka properties (consumer, producer and admin client alike).</summary>
     public Dictionary<string, string> Properties { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Sets a property from the command-line form <c>NAME=VALUE</c> (tools' <c>-X</c>); false when it is not of that form.</summary>
+    public bool TrySetProperty(string assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        int equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            return false;
+        }
+
+        Properties[assignment[..equals]] = assignment[(equals + 1)..];
+        return true;
+    }
+
     /// <summary>How often the gate asks the broker for the partitions' ends to confirm it is current.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan FreshnessInterval { get; set; } = TimeSpan.FromSeconds(1);

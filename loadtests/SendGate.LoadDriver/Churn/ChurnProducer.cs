@@ -18,7 +18,7 @@ internal sealed class ChurnProducer : IAsyncDisposable
 {
     private readonly ConsentPublisher _publisher;
     private readonly FeedEventFactory _factory;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _stop = new(); // not disposed: DisposeAsync reads it to be idempotent
     private readonly Task _loop;
     private long _published;
 
@@ -37,13 +37,18 @@ internal sealed class ChurnProducer : IAsyncDisposable
 
     public string? FirstFailure => _publisher.FirstFailure;
 
+    /// <summary>Stops publishing and waits for every acknowledgement; the counts are final afterwards. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         _publisher.Flush(CancellationToken.None);
         _publisher.Dispose();
-        _stop.Dispose();
     }
 
     private async Task Publish(double rate, uint iysCode, uint brandCode, long population)

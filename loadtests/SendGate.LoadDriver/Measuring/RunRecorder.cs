@@ -22,6 +22,9 @@ internal sealed class RunRecorder(long measureStart, long measureEnd)
 
     public LatencyHistogram Latency { get; } = new();
 
+    /// <summary>Open model: how late the driver sent each measured request against its schedule. Large values mean the driver, not the gate, is the limit.</summary>
+    public LatencyHistogram SendLag { get; } = new();
+
     public long Requests => Interlocked.Read(ref _requests);
 
     public long Recipients => Interlocked.Read(ref _recipients);
@@ -44,6 +47,14 @@ internal sealed class RunRecorder(long measureStart, long measureEnd)
         _timeline.OrderBy(s => s.Key).Select(s => (s.Key, s.Value.Latency.Count, Interlocked.Read(ref s.Value.Errors), s.Value.Latency));
 
     public bool Measures(long intendedStart) => intendedStart >= measureStart && intendedStart < measureEnd;
+
+    public void RecordSendLag(long intendedStart, long sent)
+    {
+        if (Measures(intendedStart))
+        {
+            SendLag.Record((long)((sent - intendedStart) * (1e9 / Stopwatch.Frequency)));
+        }
+    }
 
     public void Record(long intendedStart, long completed, in CallOutcome outcome)
     {

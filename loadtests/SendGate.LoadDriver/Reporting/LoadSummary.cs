@@ -20,7 +20,9 @@ internal sealed record LoadSummary(
     double AllowedShare,
     long? MemoryStart,
     long? MemoryEnd,
-    long? MemoryMax)
+    long? MemoryMax,
+    double? SendLagP99Ms,
+    double? SendLagMaxMs)
 {
     public double RequestsPerSecond => Seconds > 0 ? Requests / Seconds : 0;
 
@@ -50,7 +52,9 @@ internal sealed record LoadSummary(
             recorder.Recipients == 0 ? 0 : (double)recorder.Allowed / recorder.Recipients,
             measured.Count > 0 ? measured[0].WorkingSet : null,
             measured.Count > 0 ? measured[^1].WorkingSet : null,
-            measured.Count > 0 ? measured.Max(s => s.WorkingSet) : null);
+            measured.Count > 0 ? measured.Max(s => s.WorkingSet) : null,
+            recorder.SendLag.Count > 0 ? Ms(recorder.SendLag.ValueAtQuantile(0.99)) : null,
+            recorder.SendLag.Count > 0 ? Ms(recorder.SendLag.Max) : null);
     }
 
     private static double Ms(long nanoseconds) => nanoseconds / 1e6;

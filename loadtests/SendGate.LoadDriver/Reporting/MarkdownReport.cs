@@ -29,6 +29,11 @@ internal static class MarkdownReport
             $"| {summary.Requests:N0} | {summary.Recipients:N0} | {summary.RequestsPerSecond:N0} | {summary.RecipientsPerSecond:N0} | {Ms(summary.P50Ms)} | {Ms(summary.P90Ms)} | {Ms(summary.P99Ms)} | {Ms(summary.P999Ms)} | {Ms(summary.MaxMs)} | {Ms(summary.MeanMs)} | {summary.Errors:N0} |");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Latency is {(plan.Model == LoadModel.Open ? "from each request's scheduled time (open model: corrected for coordinated omission)" : "from each request's send (closed model: the service time under this concurrency)")}; histogram resolution 1/64. Allowed: {summary.AllowedShare:P1} of the recipients answered.");
+        if (summary.SendLagP99Ms is { } lag)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"The driver sent requests late against the schedule by {Ms(lag)} at p99 ({Ms(summary.SendLagMaxMs!.Value)} at most): latencies much larger than this are the gate's, not the driver's.");
+        }
+
         md.AppendLine();
         if (summary.ErrorsByStatus.Count > 0 || summary.Mismatches > 0)
         {

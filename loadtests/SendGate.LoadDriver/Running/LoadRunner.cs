@@ -31,36 +31,45 @@ internal static class LoadRunner
     }
 
     /// <summary>
-    /// The schedule, not the server, decides when each request goes: every due request is sent
-    /// on time (up to <see cref="LoadPlan.Concurrency"/> in flight; beyond that they wait, and the
-    /// wait counts in their latency, because it counts from the scheduled time).
+    /// The schedule, not the server, decides when each request goes: a dedicated thread sleeps
+    /// until the next request is due (sub-millisecond, <see cref="PreciseSleep"/>) and sends every
+    /// due request (up to <see cref="LoadPlan.Concurrency"/> in flight; beyond that they wait, and
+    /// the wait counts in their latency, because it counts from the scheduled time).
     /// </summary>
-    private static async Task<List<Task>> OfferOpenAsync(ICallTarget target, LoadPlan plan, int requestCount, long start, RunRecorder recorder, CancellationToken cancellationToken)
+    private static Task<List<Task>> OfferOpenAsync(ICallTarget target, LoadPlan plan, int requestCount, long start, RunRecorder recorder, CancellationToken cancellationToken)
     {
-        var calls = new List<Task>();
-        var slots = new SemaphoreSlim(plan.Concurrency);
-        long sent = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        var done = new TaskCompletionSource<List<Task>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scheduler = new Thread(() =>
         {
-            var elapsed = Stopwatch.GetElapsedTime(start);
-            long due = plan.DueBy(elapsed < plan.End ? elapsed : plan.End);
-            for (; sent < due; sent++)
+            var calls = new List<Task>();
+            var slots = new SemaphoreSlim(plan.Concurrency);
+            long total = plan.DueBy(plan.End);
+            for (long sent = 0; sent < total && !cancellationToken.IsCancellationRequested; sent++)
             {
                 long intended = start + Ticks(plan.DueAt(sent));
+                long now = Stopwatch.GetTimestamp();
+                if (intended > now)
+                {
+                    PreciseSleep.For(Stopwatch.GetElapsedTime(now, intended));
+                }
+
+                recorder.RecordSendLag(intended, Stopwatch.GetTimestamp());
                 calls.Add(CallAsync(target, (int)(sent % requestCount), intended, slots, recorder, cancellationToken));
+                if (calls.Count > 4 * plan.Concurrency)
+                {
+                    calls.RemoveAll(call => call.IsCompleted);
+                }
             }
 
-            calls.RemoveAll(call => call.IsCompleted);
-            if (elapsed >= plan.End)
-            {
-                break;
-            }
-
-            // ~1 ms timer resolution: requests due in between go out together, each timed from its own schedule.
-            await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        return calls;
+            done.SetResult(calls);
+        })
+        {
+            IsBackground = true,
+            Name = "open-model schedule",
+            Priority = ThreadPriority.AboveNormal,
+        };
+        scheduler.Start();
+        return done.Task;
     }
 
     private static async Task CallAsync(ICallTarget target, int request, long intended, SemaphoreSlim slots, RunRecorder recorder, CancellationToken cancellationToken)

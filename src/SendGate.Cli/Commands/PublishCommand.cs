@@ -45,14 +45,11 @@ internal static class PublishCommand
             options.Topic = parse.GetValue(topic) ?? options.Topic;
             foreach (string property in parse.GetValue(properties) ?? [])
             {
-                int equals = property.IndexOf('=', StringComparison.Ordinal);
-                if (equals <= 0)
+                if (!options.TrySetProperty(property))
                 {
                     error.WriteLine($"--property '{property}': expected NAME=VALUE");
                     return Task.FromResult(2);
                 }
-
-                options.Properties[property[..equals]] = property[(equals + 1)..];
             }
 
             if (!HashingKey.TryParseBase64(configuration["Hashing:Key"], out var key, out string keyError))
