@@ -146,10 +146,7 @@ internal static class LoadDriverCli
             }
 
             var pool = RequestPool.Build(Scenario.Find(parse.GetRequiredValue(ScenarioName))!, Shape(parse), gateKey, 1, seed: 1);
-            byte[] message = pool.Requests[0];
-            byte[] framed = new byte[5 + message.Length];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(framed.AsSpan(1), (uint)message.Length);
-            message.CopyTo(framed, 5);
+            byte[] framed = Grpc.Protocol.GrpcProtocol.Frame(pool.Requests[0]);
             await File.WriteAllBytesAsync(parse.GetRequiredValue(output).FullName, framed, cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"{framed.Length:N0} bytes: {pool.RecipientsPerRequest:N0} recipients ({pool.Scenario.Name})");
             return 0;

@@ -87,7 +87,7 @@ public class CheckCallBenchmarks
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch)]
-    public ulong LookupsOnly()
+    public ulong IndexOnly()
     {
         _store.Index.Lookup(_keys, _results);
         return _results[0].State.Bits;

@@ -43,13 +43,7 @@ internal sealed class InProcessHttpContext
     public IHeaderDictionary Trailers => _trailers.Trailers;
 
     /// <summary>A gRPC length-prefixed message: the request body of a unary call.</summary>
-    public static byte[] Frame(Google.Protobuf.IMessage message)
-    {
-        byte[] framed = new byte[5 + message.CalculateSize()];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(framed.AsSpan(1), (uint)(framed.Length - 5));
-        Google.Protobuf.MessageExtensions.WriteTo(message, framed.AsSpan(5));
-        return framed;
-    }
+    public static byte[] Frame(Google.Protobuf.IMessage message) => SendGate.Grpc.Protocol.GrpcProtocol.Frame(Google.Protobuf.MessageExtensions.ToByteArray(message));
 
     public HttpContext Reset()
     {

@@ -18,6 +18,18 @@ public static class GrpcProtocol
     /// <summary>The compressed-flag byte and the 4-byte big-endian length before every message.</summary>
     public const int FrameHeaderSize = 5;
 
+    /// <summary>
+    /// One whole uncompressed length-prefixed message: the body of a unary request, for tools
+    /// that replay bodies (h2load, in-process benchmarks). Calls frame through the client.
+    /// </summary>
+    public static byte[] Frame(ReadOnlySpan<byte> message)
+    {
+        byte[] frame = new byte[FrameHeaderSize + message.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
+        message.CopyTo(frame.AsSpan(FrameHeaderSize));
+        return frame;
+    }
+
     /// <summary>CancelAfter takes at most uint.MaxValue-1 milliseconds (~49.7 days); deadlines are clamped well inside it.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(24);
 
