@@ -259,6 +259,32 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
         Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
     }
 
+    [Fact]
+    public async Task Admin_ExposesRuntimeCountersAsRunningTotals()
+    {
+        // The gate runs in this process, so its runtime counters are this process's. An observable
+        // counter reports its running total at every scrape; summing the reports would double it.
+        using var http = new HttpClient { BaseAddress = Host.Admin };
+        // The runtime counts a collection under the oldest generation it collected: full
+        // collections are the gen2 series, and GC.CollectionCount(2) counts exactly those.
+        GC.Collect();
+        long before = GC.CollectionCount(2);
+
+        double first = FullCollections(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        double second = FullCollections(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        long after = GC.CollectionCount(2);
+
+        Assert.InRange(first, before, after);
+        Assert.InRange(second, first, after);
+    }
+
+    private static double FullCollections(string metrics)
+    {
+        const string Series = "dotnet_gc_collections_total{gc_heap_generation=\"gen2\"} ";
+        string line = metrics.Split('\n').Single(l => l.StartsWith(Series, StringComparison.Ordinal));
+        return double.Parse(line.AsSpan(Series.Length), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     internal static CheckRequest Request(Channel channel, RecipientType type, IEnumerable<string> recipients)
     {
         var request = new CheckRequest

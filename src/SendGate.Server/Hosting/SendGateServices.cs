@@ -70,7 +70,9 @@ internal static class SendGateServices
         services.AddSingleton<CheckProcessor>();
         services.AddSingleton<ExplainProcessor>();
         services.AddSingleton<GateMetrics>();
-        services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName, FeedMetrics.MeterName, DurabilityMetrics.MeterName]));
+        // System.Runtime is .NET's own meter: GC collections and pause time, thread-pool queue and
+        // threads, lock contentions, CPU time — what a latency tail is usually made of.
+        services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName, FeedMetrics.MeterName, DurabilityMetrics.MeterName, "System.Runtime"]));
         services.AddGrpcTransport().AddGrpcService<GateService>();
         services.AddHostedService<ReadinessService>();
         return services;

@@ -143,7 +143,7 @@ internal sealed class PrometheusExporter : IDisposable
             Labels.GetOrAdd((tag.Key, tag.Value), static t => Label(t.Item1, t.Item2));
     }
 
-    /// <summary>One time series: a sum (or last value, for gauges) and, for histograms, bucket counts.</summary>
+    /// <summary>One time series: a sum (or last value, for gauges and observable instruments) and, for histograms, bucket counts.</summary>
     private sealed class Series
     {
         private readonly bool _gauge;
@@ -152,7 +152,11 @@ internal sealed class PrometheusExporter : IDisposable
         public Series(Instrument instrument)
         {
             string kind = Kind(instrument);
-            _gauge = kind == "gauge" && instrument is not UpDownCounter<long> and not UpDownCounter<int> and not UpDownCounter<double>;
+
+            // Observable instruments report their current value (an observable counter its running
+            // total), so the last report is the series' value; synchronous ones report increments.
+            _gauge = instrument.IsObservable
+                || (kind == "gauge" && instrument is not UpDownCounter<long> and not UpDownCounter<int> and not UpDownCounter<double>);
             if (kind == "histogram")
             {
                 Bounds = instrument.Unit == "s" ? SecondsBounds : CountBounds;
