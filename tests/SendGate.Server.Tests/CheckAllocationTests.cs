@@ -1,6 +1,7 @@
 using System.Buffers;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
+using SendGate.Access;
 using SendGate.Contracts.V1;
 using SendGate.Core.Recipients;
 using SendGate.Server.Gate;
@@ -52,7 +53,7 @@ public sealed class CheckAllocationTests(GateServerFixture fixture) : IClassFixt
         try
         {
             sink.ResetWrittenCount();
-            var response = processor.Process(view);
+            var response = processor.Process(view, GateClient.Anonymous, "Check");
             Assert.Equal(view.Count, response.Count);
             response.WriteTo(sink);
         }

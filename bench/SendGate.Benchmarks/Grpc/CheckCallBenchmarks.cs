@@ -70,7 +70,7 @@ public class CheckCallBenchmarks
         hashed.RecipientKeys.AddRange(_keys.Select(k => ByteString.CopyFrom(k.Recipient.ToArray())));
 
         var registry = _app.Services.GetRequiredService<GrpcServiceRegistry>();
-        _dispatcher = new GrpcDispatcherMiddleware(NotFound, registry, _app.Services.GetRequiredService<IOptions<GrpcServerOptions>>(), NullLogger<GrpcDispatcherMiddleware>.Instance);
+        _dispatcher = new GrpcDispatcherMiddleware(NotFound, registry, _app.Services.GetRequiredService<IOptions<GrpcServerOptions>>(), NullLogger<GrpcDispatcherMiddleware>.Instance, _app.Services.GetService<IGrpcCallAuthenticator>());
         _phones = new InProcessHttpContext("/sendgate.v1.Gate/Check", InProcessHttpContext.Frame(plain));
         _preHashed = new InProcessHttpContext("/sendgate.v1.Gate/Check", InProcessHttpContext.Frame(hashed));
 

@@ -73,7 +73,10 @@ public sealed class GrpcCallContext
     /// <summary>The client's address and port.</summary>
     public string Peer => $"{_http.Connection.RemoteIpAddress}:{_http.Connection.RemotePort}";
 
-    /// <summary>Per-call state for filters and handlers (e.g. the authenticated client).</summary>
+    /// <summary>Who is calling, as the <see cref="IGrpcCallAuthenticator"/> established it; null without one.</summary>
+    public object? Caller { get; set; }
+
+    /// <summary>Per-call state for filters and handlers.</summary>
     public IDictionary<object, object?> Items => _http.Items;
 
     /// <summary>An ASCII metadata value, or null.</summary>

@@ -12,7 +12,8 @@ namespace SendGate.Grpc.Server;
 /// deadline, and hands the call to its handler. Requests that are not gRPC pass through to the
 /// rest of the pipeline, except POSTs to a hosted service with another content type (415).
 /// </summary>
-internal sealed class GrpcDispatcherMiddleware(RequestDelegate next, GrpcServiceRegistry registry, IOptions<GrpcServerOptions> options, ILogger<GrpcDispatcherMiddleware> logger)
+internal sealed class GrpcDispatcherMiddleware(RequestDelegate next, GrpcServiceRegistry registry, IOptions<GrpcServerOptions> options, ILogger<GrpcDispatcherMiddleware> logger,
+    IGrpcCallAuthenticator? authenticator = null)
 {
     private readonly GrpcServerOptions _options = options.Value;
 
@@ -82,6 +83,13 @@ internal sealed class GrpcDispatcherMiddleware(RequestDelegate next, GrpcService
             timeout = parsed;
         }
 
-        return handler.HandleAsync(new GrpcCallContext(context, path, _options, timeout), logger);
+        var call = new GrpcCallContext(context, path, _options, timeout);
+        if (authenticator?.Authenticate(call) is { } refused)
+        {
+            call.Finish(refused);
+            return Task.CompletedTask;
+        }
+
+        return handler.HandleAsync(call, logger);
     }
 }

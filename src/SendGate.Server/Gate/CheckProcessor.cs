@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
+using SendGate.Access;
+using SendGate.Audit;
 using SendGate.Core.Consent;
 using SendGate.Core.Domain;
 using SendGate.Core.Hashing;
@@ -5,6 +9,7 @@ using SendGate.Core.Policy;
 using SendGate.Core.Recipients;
 using SendGate.Grpc;
 using SendGate.Index;
+using SendGate.Server.Access;
 using SendGate.Server.Observability;
 
 namespace SendGate.Server.Gate;
@@ -14,13 +19,21 @@ namespace SendGate.Server.Gate;
 /// chunk of recipients: normalize and hash straight from the request's UTF-8 bytes (or take the
 /// 16-byte keys), look the chunk up in the index in one batch, decide each by the Core policy.
 /// When the request is decided as a whole (informational, exempt, stale) recipients are only
-/// validated: no hashing, no lookups.
+/// validated: no hashing, no lookups (unless the decision log needs the keys for its digest).
+/// The caller's admission comes after validation and before anything is looked up.
 /// </summary>
-internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher, GateRules rules, WatermarkSource watermarks, GateMetrics metrics)
+internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher, GateRules rules, WatermarkSource watermarks, GateMetrics metrics,
+    AccessGuard access, DecisionLog decisions, TimeProvider clock)
 {
     private const int Chunk = 256;
 
-    public CheckResponseBuffer Process(CheckRequestView request)
+    /// <summary>Longest request id copied into the decision log.</summary>
+    private const int MaxLoggedRequestId = 128;
+
+    [ThreadStatic]
+    private static IncrementalHash? t_digest;
+
+    public CheckResponseBuffer Process(CheckRequestView request, GateClient client, string method)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (request.RecipientCount > 0 && request.KeyCount > 0)
@@ -34,28 +47,45 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
         }
 
         var (channel, type) = GateRules.Validate(request.BrandCode, request.Channel, request.RecipientType);
+        access.AdmitCheck(client, request.IysCode, request.BrandCode, channel, request.Count, rules.MaxBatch);
         if (request.HasKeys && request.KeyId != 0 && request.KeyId != hasher.KeyId)
         {
             throw new GrpcException(StatusCode.FailedPrecondition, $"recipient_keys were made with hashing key {request.KeyId:x8}; this gate uses {hasher.KeyId:x8}. Hash with the gate's key, or send recipients as written.");
         }
 
-        var context = rules.Context(request.IysCode, GateRules.Kind(request.Kind));
-        var response = CheckResponseBuffer.Rent(request.RequestId, request.Count, watermarks.Current.Bytes);
-        Decide(request, channel, type, context, response);
+        var kind = GateRules.Kind(request.Kind);
+        var context = rules.Context(request.IysCode, kind);
+        var watermark = watermarks.Current;
+        var response = CheckResponseBuffer.Rent(request.RequestId, request.Count, watermark.Bytes);
+        var digest = decisions.Enabled ? (t_digest ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256)) : null;
+        Decide(request, channel, type, context, response, digest);
         metrics.RecordCheck(response.Counts, request.Count, request.HasKeys, started);
+        metrics.RecordClient(client.Name, response.Allowed, request.Count);
+        if (digest is not null)
+        {
+            var id = request.RequestId;
+            decisions.Append(new DecisionRecord(
+                clock.GetUtcNow(), method, client.Name, Encoding.UTF8.GetString(id[..Math.Min(id.Length, MaxLoggedRequestId)]),
+                request.IysCode, request.BrandCode, channel, type, kind, request.Count,
+                ReasonCounts.From(response.Counts), watermark.Audit, digest.GetHashAndReset()));
+        }
+
         return response;
     }
 
-    private void Decide(CheckRequestView request, Channel channel, RecipientType type, in DecisionContext context, CheckResponseBuffer response)
+    // digest, when the decision log is on, gets every recipient's 16-byte key in request order (zeros for an invalid one).
+    private void Decide(CheckRequestView request, Channel channel, RecipientType type, in DecisionContext context, CheckResponseBuffer response, IncrementalHash? digest)
     {
         Span<ConsentKey> keys = stackalloc ConsentKey[Chunk];
         Span<ConsentLookup> results = stackalloc ConsentLookup[Chunk];
         Span<bool> valid = stackalloc bool[Chunk];
         Span<byte> normalized = stackalloc byte[RecipientNormalizer.MaxNormalizedLength];
+        Span<byte> keyBytes = digest is null ? default : stackalloc byte[Chunk * RecipientKey.Size];
         var reasons = response.Reasons;
         int[] counts = response.Counts;
         var blanket = context.BlanketReason;
         bool lookups = blanket == Reason.Unspecified;
+        bool hash = lookups || digest is not null;
         uint brand = request.BrandCode;
         for (int start = 0; start < request.Count; start += Chunk)
         {
@@ -66,7 +96,7 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
                 RecipientKey recipient = default;
                 bool ok = request.HasKeys
                     ? RecipientKey.TryFromBytes(entry, out recipient)
-                    : lookups
+                    : hash
                         ? hasher.TryHash(entry, channel, out recipient) == RecipientError.None
                         : RecipientNormalizer.TryNormalize(entry, channel, normalized, out _) == RecipientError.None;
                 valid[i] = ok;
@@ -76,6 +106,16 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
             if (lookups)
             {
                 store.Index.Lookup(keys[..n], results[..n]);
+            }
+
+            if (digest is not null)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    keys[i].Recipient.WriteTo(keyBytes.Slice(i * RecipientKey.Size, RecipientKey.Size));
+                }
+
+                digest.AppendData(keyBytes[..(n * RecipientKey.Size)]);
             }
 
             for (int i = 0; i < n; i++)

@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
+using SendGate.Access;
+using SendGate.Audit;
 using SendGate.Contracts;
 using SendGate.Contracts.V1;
 using SendGate.Core.Consent;
@@ -8,15 +11,36 @@ using SendGate.Core.Policy;
 using SendGate.Core.Recipients;
 using SendGate.Grpc;
 using SendGate.Index;
+using SendGate.Server.Access;
+using SendGate.Server.Observability;
 
 namespace SendGate.Server.Gate;
 
 /// <summary>Explain: one recipient's decision with the record and line closure it relied on, and a sentence saying which rule decided.</summary>
-internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hasher, GateRules rules, WatermarkSource watermarks)
+/// Explain is a permission of its own, with its own budget: it says more about one recipient than Check does.
+internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hasher, GateRules rules, WatermarkSource watermarks,
+    AccessGuard access, DecisionLog decisions, GateMetrics metrics, TimeProvider clock)
 {
-    public ExplainResponse Explain(ExplainRequest request)
+    public ExplainResponse Explain(ExplainRequest request, GateClient client)
     {
         var (channel, type) = GateRules.Validate(request.BrandCode, (ulong)(long)request.Channel, (ulong)(long)request.RecipientType);
+        access.AdmitExplain(client, request.IysCode, request.BrandCode, channel);
+        var response = Answer(request, channel, type);
+        metrics.RecordExplain(client.Name);
+        if (decisions.Enabled)
+        {
+            var watermark = watermarks.Current;
+            byte[] key = response.RecipientKey.Length == RecipientKey.Size ? response.RecipientKey.ToByteArray() : new byte[RecipientKey.Size];
+            decisions.Append(new DecisionRecord(
+                clock.GetUtcNow(), "Explain", client.Name, string.Empty, request.IysCode, request.BrandCode, channel, type,
+                GateRules.Kind((ulong)(long)request.Kind), 1, ReasonCounts.One((Core.Domain.Reason)(int)response.Reason), watermark.Audit, SHA256.HashData(key)));
+        }
+
+        return response;
+    }
+
+    private ExplainResponse Answer(ExplainRequest request, Core.Domain.Channel channel, Core.Domain.RecipientType type)
+    {
         bool hasAddress = request.Recipient.Length > 0;
         bool hasKey = !request.RecipientKey.IsEmpty;
         if (hasAddress == hasKey)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using SendGate.Contracts.V1;
 using SendGate.Grpc;
 using SendGate.Grpc.Server;
+using SendGate.Server.Access;
 using SendGate.Server.Hosting;
 
 namespace SendGate.Server.Gate;
@@ -21,14 +22,14 @@ internal sealed class GateService(CheckProcessor check, ExplainProcessor explain
         var response = new CheckResponseMarshaller();
         binder.MapUnary(GrpcMethods.FromDescriptor(service, "Check", request, response), CheckAsync);
         binder.MapDuplexStreaming(GrpcMethods.FromDescriptor(service, "CheckStream", request, response), CheckStreamAsync);
-        binder.ForService(service).Unary<ExplainRequest, ExplainResponse>("Explain", (r, _) => ValueTask.FromResult(explain.Explain(r)));
+        binder.ForService(service).Unary<ExplainRequest, ExplainResponse>("Explain", (r, context) => ValueTask.FromResult(explain.Explain(r, AccessGuard.Caller(context))));
     }
 
     private ValueTask<CheckResponseBuffer> CheckAsync(CheckRequestView request, GrpcCallContext context)
     {
         try
         {
-            return ValueTask.FromResult(check.Process(request));
+            return ValueTask.FromResult(check.Process(request, AccessGuard.Caller(context), "Check"));
         }
         finally
         {
@@ -39,12 +40,13 @@ internal sealed class GateService(CheckProcessor check, ExplainProcessor explain
     /// <summary>One response per request, in order; a bad request ends the stream with its status.</summary>
     private async Task CheckStreamAsync(IGrpcStreamReader<CheckRequestView> requests, IGrpcStreamWriter<CheckResponseBuffer> responses, GrpcCallContext context)
     {
+        var client = AccessGuard.Caller(context);
         while (await requests.MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
         {
             CheckResponseBuffer response;
             try
             {
-                response = check.Process(requests.Current);
+                response = check.Process(requests.Current, client, "CheckStream");
             }
             finally
             {

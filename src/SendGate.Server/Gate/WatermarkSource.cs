@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using SendGate.Audit;
 using SendGate.Contracts;
 using SendGate.Contracts.V1;
 using SendGate.Feed.Status;
@@ -37,11 +38,17 @@ internal sealed class WatermarkSource(ConsentStore store, FeedStatus status, Tim
                 FreshAsOf = progress.FreshAsOf is { } fresh ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(fresh) : null,
             };
             watermark.Positions.AddRange(progress.Positions.Select(p => new Contracts.V1.FeedPosition { Topic = p.Topic, Partition = p.Partition, Offset = p.Offset }));
-            var snapshot = new Snapshot(version, progress, watermark, watermark.ToByteArray(), clock.GetUtcNow());
+            var audit = new AuditWatermark(
+                version,
+                string.Join(",", progress.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}")),
+                progress.FreshAsOf,
+                store.NewestChange.IsNone ? null : store.NewestChange.ToDateTimeOffset());
+            var snapshot = new Snapshot(version, progress, watermark, watermark.ToByteArray(), audit, clock.GetUtcNow());
             Volatile.Write(ref _current, snapshot);
             return snapshot;
         }
     }
 
-    internal sealed record Snapshot(long Version, FeedProgress Progress, Watermark Message, byte[] Bytes, DateTimeOffset Built);
+    // Audit: the same watermark as the decision log writes it.
+    internal sealed record Snapshot(long Version, FeedProgress Progress, Watermark Message, byte[] Bytes, AuditWatermark Audit, DateTimeOffset Built);
 }

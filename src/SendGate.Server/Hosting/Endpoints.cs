@@ -41,6 +41,11 @@ internal static class Endpoints
         }
     }
 
+    /// <summary>True when every gRPC URL binds a loopback address (127.0.0.0/8, ::1, localhost): only this machine can call.</summary>
+    public static bool AreLoopbackOnly(string grpcUrls) =>
+        grpcUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .All(url => Parse(url).Address is not { } address || IPAddress.IsLoopback(address));
+
     /// <summary>The port of the admin URL (requests on it are routed to the admin endpoints only).</summary>
     public static int AdminPort(string? adminUrl) => string.IsNullOrWhiteSpace(adminUrl) ? -1 : Parse(adminUrl).Port;
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using SendGate.Access;
+using SendGate.Audit;
 using SendGate.Core.Consent;
 using SendGate.Core.Hashing;
 using SendGate.Durability;
@@ -9,6 +11,8 @@ using SendGate.Grpc.Hosting;
 using SendGate.Index;
 using SendGate.Index.Records;
 using SendGate.Kafka;
+using SendGate.Grpc.Server;
+using SendGate.Server.Access;
 using SendGate.Server.Gate;
 using SendGate.Server.Observability;
 
@@ -65,6 +69,8 @@ internal static class SendGateServices
                 break;
         }
 
+        AddAccess(services, configuration);
+        AddDecisionLog(services, configuration, environment);
         services.AddSingleton<GateRules>();
         services.AddSingleton<WatermarkSource>();
         services.AddSingleton<CheckProcessor>();
@@ -72,10 +78,50 @@ internal static class SendGateServices
         services.AddSingleton<GateMetrics>();
         // System.Runtime is .NET's own meter: GC collections and pause time, thread-pool queue and
         // threads, lock contentions, CPU time — what a latency tail is usually made of.
-        services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName, FeedMetrics.MeterName, DurabilityMetrics.MeterName, "System.Runtime"]));
+        services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName, FeedMetrics.MeterName, DurabilityMetrics.MeterName, DecisionLog.MeterName, "System.Runtime"]));
         services.AddGrpcTransport().AddGrpcService<GateService>();
         services.AddHostedService<ReadinessService>();
         return services;
+    }
+
+    /// <summary>
+    /// Access control, resolved now so that a configuration that cannot work (required without
+    /// clients, a malformed key hash) stops the start with a message instead of refusing every call.
+    /// </summary>
+    private static void AddAccess(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(AccessOptions.SectionName).Get<AccessOptions>() ?? new AccessOptions();
+        string urls = configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : Endpoints.DefaultGrpcUrls;
+        var settings = AccessSettings.Resolve(options, Endpoints.AreLoopbackOnly(urls));
+        var directory = new ClientDirectory(options, TimeProvider.System);
+        if (directory.HasCertificateClients && string.IsNullOrWhiteSpace(configuration["Grpc:Tls:ClientCaPath"]))
+        {
+            throw new InvalidOperationException("Access:Clients name CertificateSubjects but Grpc:Tls:ClientCaPath is not set: a subject identifies a client only in a certificate signed by the CA you trust for clients.");
+        }
+
+        services.AddSingleton(settings);
+        services.AddSingleton(directory);
+        services.AddSingleton<AccessGuard>();
+        services.AddSingleton<IGrpcCallAuthenticator>(sp => sp.GetRequiredService<AccessGuard>());
+    }
+
+    private static void AddDecisionLog(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<DecisionLogOptions>().BindConfiguration(DecisionLogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure(options => options.Directory = ResolvePath(options.Directory, environment));
+        var options = configuration.GetSection(DecisionLogOptions.SectionName).Get<DecisionLogOptions>() ?? new DecisionLogOptions();
+        if (!string.IsNullOrWhiteSpace(options.Directory))
+        {
+            services.AddSingleton<IDecisionSink>(sp => new RotatingFileSink(sp.GetRequiredService<IOptions<DecisionLogOptions>>().Value));
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Topic))
+        {
+            services.AddSingleton<IDecisionSink, KafkaDecisionSink>();
+        }
+
+        services.AddSingleton<DecisionLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<DecisionLog>());
     }
 
     /// <summary>Relative paths are relative to the content root (the project folder under <c>dotnet run</c>).</summary>

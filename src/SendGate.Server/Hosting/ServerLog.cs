@@ -15,4 +15,13 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Hashing key id {KeyId}; index sized for {Tuples} tuples ({Megabytes} MiB)")]
     public static partial void Started(ILogger logger, string keyId, long tuples, long megabytes);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "*** ACCESS CONTROL IS OFF ({Why}) *** Anyone who can reach the gRPC port may check any brand. Configure Access:Clients (docs/operations.md) before serving beyond this machine.")]
+    public static partial void AccessOff(ILogger logger, string why);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Access control on ({Why}): {Clients} clients")]
+    public static partial void AccessOn(ILogger logger, string why, int clients);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "No decision log (set DecisionLog:Directory or DecisionLog:Topic): answers leave no record of what was checked")]
+    public static partial void NoDecisionLog(ILogger logger);
 }

@@ -16,6 +16,10 @@ internal sealed class GateMetrics
     private readonly Counter<long> _recipients;
     private readonly Histogram<double> _duration;
     private readonly Histogram<long> _batch;
+    private readonly Counter<long> _clientAllowed;
+    private readonly Counter<long> _clientDenied;
+    private readonly Counter<long> _clientExplains;
+    private readonly Counter<long> _refused;
 
     public GateMetrics(IMeterFactory meterFactory, ConsentStore store, FeedStatus status, TimeProvider clock)
     {
@@ -24,6 +28,12 @@ internal sealed class GateMetrics
         _recipients = meter.CreateCounter<long>("sendgate.check.recipients", description: "Recipients decided, by reason");
         _duration = meter.CreateHistogram<double>("sendgate.check.duration", unit: "s", description: "Time to decide one Check request, in the gate (transport excluded)");
         _batch = meter.CreateHistogram<long>("sendgate.check.batch", unit: "{recipient}", description: "Recipients per Check request");
+        // Per client, so that enumeration shows: a client whose checks are nearly all denied, or
+        // who calls Explain a lot, is probing rather than filtering a send list.
+        _clientAllowed = meter.CreateCounter<long>("sendgate.client.recipients.allowed", description: "Recipients allowed, by client");
+        _clientDenied = meter.CreateCounter<long>("sendgate.client.recipients.denied", description: "Recipients denied (any reason), by client");
+        _clientExplains = meter.CreateCounter<long>("sendgate.client.explains", description: "Explain calls answered, by client");
+        _refused = meter.CreateCounter<long>("sendgate.access.refused", description: "Calls refused by access control, by client (none when unauthenticated) and reason");
         meter.CreateObservableGauge("sendgate.index.tuples", () => store.Index.Count, description: "Consent tuples in the hot index");
         meter.CreateObservableGauge("sendgate.index.closures", () => store.Index.ClosureCount, description: "Line closures in the hot index");
         meter.CreateObservableGauge("sendgate.index.memory", () => store.Index.SizeBytes, unit: "By", description: "Bytes of the hot index tables");
@@ -35,6 +45,18 @@ internal sealed class GateMetrics
         meter.CreateObservableGauge("sendgate.process.working_set", () => Environment.WorkingSet, unit: "By", description: "Resident memory of the gate process");
         meter.CreateObservableGauge("sendgate.process.gc_heap", () => GC.GetGCMemoryInfo().HeapSizeBytes, unit: "By", description: "Managed heap size after the last garbage collection");
     }
+
+    public void RecordClient(string client, uint allowed, int recipients)
+    {
+        var tag = new KeyValuePair<string, object?>("client", client);
+        _clientAllowed.Add(allowed, tag);
+        _clientDenied.Add(recipients - allowed, tag);
+    }
+
+    public void RecordExplain(string client) => _clientExplains.Add(1, new KeyValuePair<string, object?>("client", client));
+
+    public void RecordRefused(string? client, string reason) =>
+        _refused.Add(1, new KeyValuePair<string, object?>("client", client ?? "-"), new KeyValuePair<string, object?>("reason", reason));
 
     public void RecordCheck(int[] counts, int recipients, bool keys, long startedTimestamp)
     {
