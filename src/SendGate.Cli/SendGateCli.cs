@@ -13,5 +13,6 @@ internal static class SendGateCli
         FilterCommand.Create(),
         ExplainCommand.Create(),
         PublishCommand.Create(),
+        ClientKeyCommand.Create(),
     };
 }

@@ -38,6 +38,13 @@ internal static class GateConnection
 
     public static Option<double> Timeout { get; } = new("--timeout") { Description = "Deadline per call, seconds", DefaultValueFactory = _ => 30 };
 
+    /// <summary>From the environment by default, so that the key stays out of shell history and process lists.</summary>
+    public static Option<string?> ApiKey { get; } = new("--api-key")
+    {
+        Description = "API key for a gate with access control (default: $SENDGATE_API_KEY)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SENDGATE_API_KEY"),
+    };
+
     public static void AddTo(Command command, bool withKind = true)
     {
         command.Add(Address);
@@ -51,12 +58,15 @@ internal static class GateConnection
         }
 
         command.Add(Timeout);
+        command.Add(ApiKey);
     }
 
     public static GrpcClient Client(ParseResult parse) => new(new GrpcClientOptions { Address = parse.GetRequiredValue(Address) });
 
     public static GrpcCallOptions CallOptions(ParseResult parse, CancellationToken cancellationToken) =>
-        new(TimeSpan.FromSeconds(parse.GetValue(Timeout)), null, cancellationToken);
+        new(TimeSpan.FromSeconds(parse.GetValue(Timeout)),
+            parse.GetValue(ApiKey) is { Length: > 0 } key ? [new("authorization", "Bearer " + key)] : null,
+            cancellationToken);
 
     public static CheckRequest Request(ParseResult parse) => new()
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -76,8 +77,35 @@ public static class GrpcHostingExtensions
             if (!string.IsNullOrEmpty(grpc.Tls.CertificatePath))
             {
                 var certificate = LoadCertificate(grpc.Tls);
-                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+                var clientCas = string.IsNullOrEmpty(grpc.Tls.ClientCaPath) ? null : LoadCas(grpc.Tls.ClientCaPath);
+                kestrel.ConfigureHttpsDefaults(https =>
+                {
+                    https.ServerCertificate = certificate;
+                    if (clientCas is not null)
+                    {
+                        https.ClientCertificateMode = grpc.Tls.RequireClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.AllowCertificate;
+                        https.ClientCertificateValidation = (client, _, _) => ChainsTo(client, clientCas);
+                    }
+                });
             }
+        }
+
+        /// <summary>Only the configured CAs are trusted for clients, not the machine's store: a public CA must not vouch for a client identity.</summary>
+        private static bool ChainsTo(X509Certificate2 client, X509Certificate2Collection cas)
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(cas);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // no CRL/OCSP reachable here; rotate by re-issuing
+            chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")); // client authentication
+            return chain.Build(client);
+        }
+
+        private static X509Certificate2Collection LoadCas(string path)
+        {
+            var cas = new X509Certificate2Collection();
+            cas.ImportFromPemFile(path);
+            return cas;
         }
 
         private static X509Certificate2 LoadCertificate(GrpcTlsOptions tls)

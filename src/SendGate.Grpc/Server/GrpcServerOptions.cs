@@ -60,4 +60,13 @@ public sealed class GrpcTlsOptions
 
     /// <summary>Password of a PFX file or an encrypted PEM key.</summary>
     public string? Password { get; set; }
+
+    /// <summary>
+    /// PEM file of the CA(s) that sign client certificates (mutual TLS). When set, clients may
+    /// present a certificate, and one that does not chain to these CAs ends the handshake.
+    /// </summary>
+    public string? ClientCaPath { get; set; }
+
+    /// <summary>With <see cref="ClientCaPath"/>: refuse connections without a client certificate (otherwise API keys still work).</summary>
+    public bool RequireClientCertificate { get; set; }
 }

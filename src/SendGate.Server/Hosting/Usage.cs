@@ -39,6 +39,13 @@ internal static class Usage
           Durability:KeepCheckpoints newest checkpoints kept as fallbacks (default 3)
           Durability:LogMemoryMiB    FASTER in-memory log (default 256); older records read from disk
           Grpc:MaxReceiveMessageSize, Grpc:Tls:CertificatePath, Grpc:Tls:KeyPath, Grpc:Http2:*
+          Access:Mode                Auto (off on loopback only, else required), Required or Off
+          Access:Clients:NAME:*      KeyHashes (sendgate client-key), CertificateSubjects, Grants
+                                     (IysCode, Brands, Channels), Explain, RecipientsPerSecond, Burst,
+                                     ExplainPerMinute, MaxBatch — docs/operations.md
+          Access:OpenHealth / OpenReflection   unauthenticated health (default true) / reflection (false)
+          DecisionLog:Directory      one JSON line per answer, rotating files (DecisionLog:MaxFileBytes, MaxFiles)
+          DecisionLog:Topic          the same records to Kafka (Feed:Kafka brokers)
 
         Endpoints:
           gRPC    sendgate.v1.Gate (Check, CheckStream, Explain), grpc.health.v1.Health, server reflection

@@ -1,0 +1,255 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SendGate.Access;
+using SendGate.Audit;
+using SendGate.Contracts.V1;
+using SendGate.Grpc;
+using SendGate.Grpc.Client;
+using SendGate.Tests.Support;
+
+namespace SendGate.Server.Tests;
+
+/// <summary>A gate with access control and a decision log, over the real transport on loopback.</summary>
+public sealed class AccessGateFixture : IAsyncLifetime
+{
+    public const string SmsKey = "sgk_test-sms-client-key";
+    public const string MtaKey = "sgk_test-mta-client-key";
+    public const string LimitedKey = "sgk_test-limited-client-key";
+    public const uint OtherBrand = 999_001;
+
+    public GateHost Host { get; private set; } = null!;
+
+    public string DecisionDirectory { get; } = Directory.CreateTempSubdirectory("sendgate-decisions-").FullName;
+
+    public async Task InitializeAsync() => Host = await GateHost.StartAsync(Consents.File, new Dictionary<string, string?>
+    {
+        ["Access:Mode"] = "Required",
+        ["Access:Clients:sms:KeyHashes:0"] = ApiKeys.Hash(SmsKey),
+        ["Access:Clients:sms:Grants:0:IysCode"] = "123456",
+        ["Access:Clients:sms:Grants:0:Brands:0"] = Consents.Brand.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Access:Clients:sms:Grants:0:Channels:0"] = "MESAJ",
+        ["Access:Clients:mta:KeyHashes:0"] = ApiKeys.Hash(MtaKey),
+        ["Access:Clients:mta:Grants:0:IysCode"] = "123456",
+        ["Access:Clients:mta:Grants:0:Channels:0"] = "EPOSTA",
+        ["Access:Clients:mta:Grants:0:Channels:1"] = "MESAJ",
+        ["Access:Clients:mta:Explain"] = "true",
+        ["Access:Clients:mta:ExplainPerMinute"] = "2",
+        ["Access:Clients:limited:KeyHashes:0"] = ApiKeys.Hash(LimitedKey),
+        ["Access:Clients:limited:Grants:0:IysCode"] = "123456",
+        ["Access:Clients:limited:Grants:0:Channels:0"] = "MESAJ",
+        ["Access:Clients:limited:RecipientsPerSecond"] = "1",
+        ["Access:Clients:limited:Burst"] = "10",
+        ["Access:Clients:limited:MaxBatch"] = "8",
+        ["DecisionLog:Directory"] = DecisionDirectory,
+    });
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        Directory.Delete(DecisionDirectory, recursive: true);
+    }
+}
+
+public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixture<AccessGateFixture>
+{
+    private static readonly GrpcMethod<CheckRequest, CheckResponse> Check = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "Check");
+    private static readonly GrpcMethod<ExplainRequest, ExplainResponse> Explain = GrpcMethods.FromDescriptor<ExplainRequest, ExplainResponse>(GateReflection.Descriptor.Services[0], "Explain");
+    private static readonly GrpcMethod<Grpc.Health.V1.HealthCheckRequest, Grpc.Health.V1.HealthCheckResponse> Health =
+        GrpcMethods.FromDescriptor<Grpc.Health.V1.HealthCheckRequest, Grpc.Health.V1.HealthCheckResponse>(Grpc.Health.V1.HealthReflection.Descriptor.Services[0], "Check");
+
+    private GateHost Host => fixture.Host;
+
+    [Fact]
+    public async Task NoCredentials_Unauthenticated_WithoutAnswers()
+    {
+        var refused = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Sms(["05321234567"])));
+
+        Assert.Equal(StatusCode.Unauthenticated, refused.Status.Code);
+        Assert.DoesNotContain("123457", refused.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("authorization", "Bearer sgk_not-a-key-anyone-holds", "API key")]
+    [InlineData("x-api-key", "sgk_not-a-key-anyone-holds", "API key")]
+    [InlineData("authorization", "Basic c21zOnNlY3JldA==", "Malformed credentials")]
+    [InlineData("authorization", "Bearer ", "Malformed credentials")]
+    public async Task BadCredentials_Unauthenticated(string header, string value, string says)
+    {
+        var refused = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Sms(["05321234567"]), With(header, value)));
+
+        Assert.Equal(StatusCode.Unauthenticated, refused.Status.Code);
+        Assert.Contains(says, refused.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OverlongKey_IsRefusedBeforeHashing_AndHugeMetadata_DoesNotHurtTheGate()
+    {
+        var overlong = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Sms(["05321234567"]), With("x-api-key", new string('k', ApiKeys.MaxLength + 1))));
+        // 200 KB of metadata is past Kestrel's header limits: the call fails at the transport, not as UNKNOWN from a handler.
+        var huge = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Sms(["05321234567"]), With("x-padding", new string('p', 200_000))));
+        var after = await Host.Client.UnaryAsync(Check, Sms(["05321234567"]), Key(AccessGateFixture.SmsKey));
+
+        Assert.Equal(StatusCode.Unauthenticated, overlong.Status.Code);
+        Assert.NotEqual(StatusCode.OK, huge.Status.Code);
+        Assert.NotEqual(StatusCode.Unknown, huge.Status.Code);
+        Assert.Equal((byte)Reason.AllowedConsent, after.Reasons[0]);
+    }
+
+    [Fact]
+    public async Task GrantedClient_GetsAnswers_ByEitherHeader()
+    {
+        var bearer = await Host.Client.UnaryAsync(Check, Sms(["05321234567", "05321234568"]), Key(AccessGateFixture.SmsKey));
+        var apiKey = await Host.Client.UnaryAsync(Check, Sms(["05321234567"]), With("x-api-key", AccessGateFixture.SmsKey));
+
+        Assert.Equal([(byte)Reason.AllowedConsent, (byte)Reason.DeniedRefused], bearer.Reasons.ToByteArray());
+        Assert.Equal((byte)Reason.AllowedConsent, apiKey.Reasons[0]);
+    }
+
+    [Theory]
+    [InlineData(Channel.Eposta, Consents.Brand, 123456u)]      // granted MESAJ only
+    [InlineData(Channel.Mesaj, AccessGateFixture.OtherBrand, 123456u)] // another brand of the same provider
+    [InlineData(Channel.Mesaj, Consents.Brand, 654321u)]       // another provider
+    public async Task OutsideTheGrant_PermissionDenied_SameForDataAndNoData(Channel channel, uint brand, uint iysCode)
+    {
+        var withData = Request(channel, brand, iysCode, ["05321234567", "Ali.Veli@Example.com"]);
+        var withoutData = Request(channel, brand, iysCode, ["05329999999", "nobody@example.com"]);
+
+        var first = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, withData, Key(AccessGateFixture.SmsKey)));
+        var second = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, withoutData, Key(AccessGateFixture.SmsKey)));
+
+        Assert.Equal(StatusCode.PermissionDenied, first.Status.Code);
+        Assert.Equal(first.Status, second.Status);
+    }
+
+    [Fact]
+    public async Task ProviderWideGrant_CoversEveryBrand_OfThatProviderOnly()
+    {
+        var eposta = await Host.Client.UnaryAsync(Check, Request(Channel.Eposta, Consents.Brand, 123456, ["ali.veli@example.com"]), Key(AccessGateFixture.MtaKey));
+        var otherBrand = await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, AccessGateFixture.OtherBrand, 123456, ["05321234567"]), Key(AccessGateFixture.MtaKey));
+        var otherProvider = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Request(Channel.Eposta, Consents.Brand, 654321, ["ali.veli@example.com"]), Key(AccessGateFixture.MtaKey)));
+
+        Assert.Equal((byte)Reason.AllowedConsent, eposta.Reasons[0]);
+        Assert.Equal((byte)Reason.DeniedNoConsent, otherBrand.Reasons[0]);
+        Assert.Equal(StatusCode.PermissionDenied, otherProvider.Status.Code);
+    }
+
+    [Fact]
+    public async Task Explain_IsItsOwnPermission_WithItsOwnBudget()
+    {
+        var explain = new ExplainRequest { IysCode = 123456, BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "05321234567" };
+
+        var notPermitted = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Explain, explain, Key(AccessGateFixture.SmsKey)));
+        var first = await Host.Client.UnaryAsync(Explain, explain, Key(AccessGateFixture.MtaKey));
+        await Host.Client.UnaryAsync(Explain, explain, Key(AccessGateFixture.MtaKey));
+        var third = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Explain, explain, Key(AccessGateFixture.MtaKey)));
+
+        Assert.Equal(StatusCode.PermissionDenied, notPermitted.Status.Code);
+        Assert.Equal(Reason.AllowedConsent, first.Reason);
+        Assert.Equal(StatusCode.ResourceExhausted, third.Status.Code);
+        Assert.Contains(third.Trailers, t => t.Key == "retry-after-ms" && long.Parse(t.Value, System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
+    public async Task RateLimit_RefusesWholeBatches_WithARetryHint_AndCapsTheBatch()
+    {
+        string[] eight = [.. Enumerable.Range(0, 8).Select(i => $"0532100000{i}")];
+        var admitted = await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, Consents.Brand, 123456, eight), Key(AccessGateFixture.LimitedKey));
+        var limited = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, Consents.Brand, 123456, eight), Key(AccessGateFixture.LimitedKey)));
+        var tooLarge = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, Consents.Brand, 123456, [.. eight, "05321000009"]), Key(AccessGateFixture.LimitedKey)));
+
+        Assert.Equal(8, admitted.Reasons.Length);
+        Assert.Equal(StatusCode.ResourceExhausted, limited.Status.Code);
+        long retry = long.Parse(limited.Trailers.Single(t => t.Key == "retry-after-ms").Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retry, 1, 8_000); // 6+ tokens missing at 1 per second
+        Assert.Contains(limited.Trailers, t => t.Key == "grpc-retry-pushback-ms");
+        Assert.Equal(StatusCode.ResourceExhausted, tooLarge.Status.Code);
+        Assert.Contains("split", tooLarge.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_IsOpen_Reflection_IsClosed()
+    {
+        var health = await Host.Client.UnaryAsync(Health, new Grpc.Health.V1.HealthCheckRequest());
+        // Refused before any message is read, so any payload on the reflection path shows it.
+        var reflectionPath = new GrpcMethod<Grpc.Health.V1.HealthCheckRequest, Grpc.Health.V1.HealthCheckResponse>(
+            GrpcMethodType.Unary, "grpc.reflection.v1.ServerReflection", "ServerReflectionInfo", Health.RequestMarshaller, Health.ResponseMarshaller);
+        var reflection = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(reflectionPath, new Grpc.Health.V1.HealthCheckRequest()));
+
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+        Assert.Equal(StatusCode.Unauthenticated, reflection.Status.Code);
+    }
+
+    [Fact]
+    public async Task DecisionLog_ReconcilesWithTheAnswers_AndHoldsNoAddress()
+    {
+        string requestId = "reconcile-" + Guid.NewGuid().ToString("N");
+        string[] recipients = ["05321234567", "05321234568", "+90 532 123 45 69", "not a phone", "05329876543"];
+        var request = Sms(recipients);
+        request.RequestId = requestId;
+
+        var answer = await Host.Client.UnaryAsync(Check, request, Key(AccessGateFixture.SmsKey));
+        await Host.Services.GetRequiredService<DecisionLog>().DrainAsync(CancellationToken.None);
+        string[] lines = [.. Directory.GetFiles(fixture.DecisionDirectory, "decisions-*.jsonl").SelectMany(File.ReadAllLines)];
+        using var record = JsonDocument.Parse(lines.Single(l => l.Contains(requestId, StringComparison.Ordinal)));
+        var root = record.RootElement;
+
+        Assert.Equal("sms", root.GetProperty("client").GetString());
+        Assert.Equal("Check", root.GetProperty("method").GetString());
+        Assert.Equal(recipients.Length, root.GetProperty("recipients").GetInt32());
+        Assert.Equal((int)answer.Allowed, root.GetProperty("allowed").GetInt32());
+        var expectedCounts = answer.Reasons.ToByteArray().GroupBy(r => Core.Domain.ReasonRules.Name((Core.Domain.Reason)r)).ToDictionary(g => g.Key, g => g.Count());
+        var loggedCounts = root.GetProperty("reasons").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        Assert.Equal(expectedCounts, loggedCounts);
+        Assert.Equal((long)answer.Watermark.Version, root.GetProperty("watermark").GetProperty("version").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(KeysDigest(recipients)), root.GetProperty("keys_sha256").GetString());
+        Assert.DoesNotContain(lines, l => l.Contains("532123", StringComparison.Ordinal) || l.Contains("5321234567", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Refusals_AndPerClientCounts_AreInTheMetrics()
+    {
+        await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Request(Channel.Eposta, Consents.Brand, 123456, ["a@b.co"]), Key(AccessGateFixture.SmsKey)));
+        await Host.Client.UnaryAsync(Check, Sms(["05329999990", "05329999991"]), Key(AccessGateFixture.SmsKey));
+        using var http = new HttpClient { BaseAddress = Host.Admin };
+
+        string metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Contains("sendgate_access_refused_total{client=\"sms\",reason=\"permission_denied\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("sendgate_client_recipients_denied_total{client=\"sms\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("sendgate_decision_log_written_total", metrics, StringComparison.Ordinal);
+    }
+
+    /// <summary>What an investigator recomputes: SHA-256 over each recipient's 16-byte key in request order, zeros for an invalid one.</summary>
+    private static byte[] KeysDigest(IEnumerable<string> recipients)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> key = stackalloc byte[16];
+        foreach (string recipient in recipients)
+        {
+            key.Clear();
+            if (GateHost.Hasher.TryHash(System.Text.Encoding.UTF8.GetBytes(recipient), Core.Domain.Channel.Mesaj, out var hashed) == Core.Recipients.RecipientError.None)
+            {
+                hashed.WriteTo(key);
+            }
+
+            sha.AppendData(key);
+        }
+
+        return sha.GetHashAndReset();
+    }
+
+    private static CheckRequest Sms(IEnumerable<string> recipients) => Request(Channel.Mesaj, Consents.Brand, 123456, recipients);
+
+    private static CheckRequest Request(Channel channel, uint brand, uint iysCode, IEnumerable<string> recipients)
+    {
+        var request = GateEndToEndTests.Request(channel, RecipientType.Bireysel, recipients);
+        request.BrandCode = brand;
+        request.IysCode = iysCode;
+        return request;
+    }
+
+    private static GrpcCallOptions Key(string key) => With("authorization", "Bearer " + key);
+
+    private static GrpcCallOptions With(string header, string value) => new(Headers: [new(header, value)]);
+}
