@@ -27,7 +27,7 @@ public sealed class GateHost : IAsyncDisposable
         ConsentsPath = consentsPath;
         Address = address;
         Admin = admin;
-        Client = new GrpcClient(new GrpcClientOptions { Address = address });
+        Client = new GrpcClient(new GrpcClientOptions { Address = address, AcceptAnyServerCertificate = address.Scheme == "https" });
     }
 
     public Uri Address { get; }
@@ -42,8 +42,11 @@ public sealed class GateHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts the gate; with <paramref name="waitUntilReady"/>, returns once the feed has caught up.</summary>
-    public static async Task<GateHost> StartAsync(string consents, Dictionary<string, string?>? settings = null, bool waitUntilReady = true)
+    /// <summary>
+    /// Starts the gate on <paramref name="urls"/> (port 0: any free one; https:// needs Grpc:Tls
+    /// settings); with <paramref name="waitUntilReady"/>, returns once the feed has caught up.
+    /// </summary>
+    public static async Task<GateHost> StartAsync(string consents, Dictionary<string, string?>? settings = null, bool waitUntilReady = true, string urls = "http://127.0.0.1:0")
     {
         string directory = Directory.CreateTempSubdirectory("sendgate-gate-").FullName;
         string path = Path.Combine(directory, "consents.jsonl");
@@ -62,7 +65,7 @@ public sealed class GateHost : IAsyncDisposable
         }
 
         var app = SendGateHost.Build(
-            ["--urls", "http://127.0.0.1:0", "--consents", path, "--admin-url", $"http://127.0.0.1:{adminPort}"],
+            ["--urls", urls, "--consents", path, "--admin-url", $"http://127.0.0.1:{adminPort}"],
             config => config.AddInMemoryCollection(configuration));
         await app.StartAsync();
         if (waitUntilReady)

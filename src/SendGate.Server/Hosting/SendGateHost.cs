@@ -21,8 +21,10 @@ internal static class SendGateHost
         builder.WebHost.UseKestrelHttpsConfiguration();
         string grpcUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : Endpoints.DefaultGrpcUrls;
         string? adminUrl = builder.Configuration["Admin:Url"] ?? Endpoints.DefaultAdminUrl;
-        builder.WebHost.ConfigureKestrel(kestrel => Endpoints.Configure(kestrel, grpcUrls, adminUrl));
         builder.Services.AddSendGate(builder.Configuration, builder.Environment);
+        // After AddSendGate: the transport's Kestrel setup (HTTPS defaults: certificate, client CAs)
+        // must run before the endpoints are declared, or https:// endpoints find no certificate.
+        builder.WebHost.ConfigureKestrel(kestrel => Endpoints.Configure(kestrel, grpcUrls, adminUrl));
 
         var app = builder.Build();
         app.UseGrpcTransport();
