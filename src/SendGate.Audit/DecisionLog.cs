@@ -78,13 +78,9 @@ public sealed partial class DecisionLog : BackgroundService
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The sinks belong to the container, which disposes them after this (StopAsync has drained the queue into them by then).</summary>
     public override void Dispose()
     {
-        foreach (var sink in _sinks)
-        {
-            sink.Dispose();
-        }
-
         _meter.Dispose();
         base.Dispose();
     }

@@ -18,6 +18,7 @@ public sealed partial class KafkaDecisionSink : IDecisionSink
     private readonly ILogger<KafkaDecisionSink> _logger;
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _delivered;
     private long _failures;
+    private int _disposed;
 
     public KafkaDecisionSink(IOptions<KafkaFeedOptions> kafka, IOptions<DecisionLogOptions> options, ILogger<KafkaDecisionSink> logger)
     {
@@ -51,8 +52,11 @@ public sealed partial class KafkaDecisionSink : IDecisionSink
 
     public void Dispose()
     {
-        _producer.Flush(TimeSpan.FromSeconds(10));
-        _producer.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _producer.Flush(TimeSpan.FromSeconds(10)); // what is still queued in librdkafka
+            _producer.Dispose();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Decision records to {Topic} failed ({Reason}); {Failures} so far")]

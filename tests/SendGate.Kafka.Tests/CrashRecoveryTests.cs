@@ -64,7 +64,23 @@ public sealed class CrashRecoveryTests(KafkaBroker broker) : IDisposable
             }
             else
             {
-                await Task.Delay(random.Next(200, 2_500));
+                // Killed at a random moment after a checkpoint completed, so that the survivor has
+                // one to recover even on a machine slow enough that every kill lands early.
+                var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                gate.Watch(line =>
+                {
+                    if (line.Contains(") taken in ", StringComparison.Ordinal))
+                    {
+                        taken.TrySetResult();
+                    }
+                });
+                if (gate.Lines.Any(line => line.Contains(") taken in ", StringComparison.Ordinal)))
+                {
+                    taken.TrySetResult(); // completed before the watch was set
+                }
+
+                await taken.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                await Task.Delay(random.Next(0, 2_000));
                 gate.KillHard();
             }
 
