@@ -32,6 +32,12 @@ internal static class LoadDriverCli
     private static readonly Option<long> Population = new("--population") { Description = "Recipients are drawn from the first N of `sendgate generate`'s numbering", DefaultValueFactory = _ => 1_000_000 };
     private static readonly Option<uint> Iys = new("--iys") { Description = "İYS provider code asked for", DefaultValueFactory = _ => 123456 };
     private static readonly Option<uint> Brand = new("--brand", "-b") { Description = "İYS brand code asked for (`sendgate generate` numbers brands from 123457)", DefaultValueFactory = _ => 123457 };
+    private static readonly Option<string?> ApiKey = new("--api-key")
+    {
+        Description = "API key for a gate with access control, sent as 'authorization: Bearer' (default: $SENDGATE_API_KEY)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SENDGATE_API_KEY"),
+    };
+
     private static readonly Option<string?> HashingKeyOption = new("--hashing-key") { Description = "The gate's Hashing:Key (base64) for pre-hashed keys and churn; default: Hashing__Key from the environment" };
 
     public static RootCommand Root()
@@ -59,7 +65,7 @@ internal static class LoadDriverCli
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress lines" };
         var root = new RootCommand("sendgate-load — load driver for the SendGate gate: open/closed model runs, latency histograms, Markdown + SVG report, pass/fail thresholds")
         {
-            Address, ScenarioName, model, rate, concurrency, connections, ramp, warmup, duration, Batch, Population, Iys, Brand, requests, deadline, HashingKeyOption,
+            Address, ScenarioName, model, rate, concurrency, connections, ramp, warmup, duration, Batch, Population, Iys, Brand, requests, deadline, ApiKey, HashingKeyOption,
             admin, churnRate, bootstrap, topic, properties, output, maxP99, maxP999, minRecipients, maxErrors, maxGrowth, quiet,
         };
         root.Add(FrameCommand());
@@ -93,13 +99,20 @@ internal static class LoadDriverCli
             var settings = new RunSettings(scenario, plan, parse.GetRequiredValue(Address), Math.Max(1, parse.GetValue(connections)), pool.RecipientsPerRequest,
                 TimeSpan.FromSeconds(parse.GetValue(deadline)), string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
             using var client = new GrpcClient(new GrpcClientOptions { Address = settings.Address, Connections = settings.Connections });
-            await using var target = CallTargets.Create(client, pool, settings.Deadline);
+            await using var target = CallTargets.Create(client, pool, settings.Deadline, parse.GetValue(ApiKey));
 
             // One call first: a gate that is not there, or refuses the request, is reported plainly instead of as a run of errors.
             var first = await target.CallAsync(0, cancellationToken);
             if (first.Status != Grpc.StatusCode.OK)
             {
-                await error.WriteLineAsync($"The gate at {settings.Address} did not answer a {scenario.Name} request: {first.Status}. Is it running (and SERVING)?");
+                string hint = first.Status switch
+                {
+                    Grpc.StatusCode.Unauthenticated => "The gate has access control: give a client's key with --api-key or SENDGATE_API_KEY.",
+                    Grpc.StatusCode.PermissionDenied => $"The client is not granted iysCode {shape.IysCode}, brand {shape.BrandCode} and this channel (--iys, --brand).",
+                    Grpc.StatusCode.ResourceExhausted => "The client's rate or batch limit refuses the scenario's requests (Access:Clients:NAME:RecipientsPerSecond, Burst, MaxBatch).",
+                    _ => "Is it running (and SERVING)?",
+                };
+                await error.WriteLineAsync($"The gate at {settings.Address} did not answer a {scenario.Name} request: {first.Status}. {hint}");
                 return 2;
             }
 

@@ -13,7 +13,7 @@ namespace SendGate.Audit;
 /// (<c>sendgate_decision_log_dropped_total</c>) rather than slowing answers; a failing sink is
 /// counted and logged, and the others still get the record. On shutdown the queue is drained.
 /// </summary>
-public sealed partial class DecisionLog : BackgroundService
+public sealed partial class DecisionLog : IHostedService, IDisposable
 {
     public const string MeterName = "SendGate.Audit";
 
@@ -23,9 +23,11 @@ public sealed partial class DecisionLog : BackgroundService
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _written;
     private readonly Counter<long> _dropped;
+    private long _writtenTotal;
     private long _failedTotal;
     private long _droppedTotal;
     private int _busy;
+    private Task? _writer;
 
     public DecisionLog(IOptions<DecisionLogOptions> options, IEnumerable<IDecisionSink> sinks, ILogger<DecisionLog> logger)
     {
@@ -45,6 +47,9 @@ public sealed partial class DecisionLog : BackgroundService
 
     /// <summary>False when no sink is configured: callers skip building records.</summary>
     public bool Enabled { get; }
+
+    /// <summary>Records written to every sink since start (also a metric).</summary>
+    public long Written => Interlocked.Read(ref _writtenTotal);
 
     /// <summary>Records dropped since start (also a metric).</summary>
     public long Dropped => Interlocked.Read(ref _droppedTotal);
@@ -71,26 +76,31 @@ public sealed partial class DecisionLog : BackgroundService
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the writer. Not a BackgroundService: a stop that came before the writer ran would cancel it and lose the queue.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Complete the queue so the writer drains what is left and ends, instead of being cancelled.
+        _writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Completes the queue and waits until the writer has handed everything in it to the sinks (or the host gives up waiting).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
         _queue.Writer.TryComplete();
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_writer is not null)
+        {
+            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The sinks belong to the container, which disposes them after this (StopAsync has drained the queue into them by then).</summary>
-    public override void Dispose()
-    {
-        _meter.Dispose();
-        base.Dispose();
-    }
+    public void Dispose() => _meter.Dispose();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private async Task WriteLoopAsync()
     {
-        await Task.Yield();
         var buffer = new ArrayBufferWriter<byte>(1024);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             Volatile.Write(ref _busy, 1);
             while (reader.TryRead(out var record))
@@ -138,6 +148,7 @@ public sealed partial class DecisionLog : BackgroundService
 
         if (ok)
         {
+            Interlocked.Increment(ref _writtenTotal);
             _written.Add(1);
         }
     }

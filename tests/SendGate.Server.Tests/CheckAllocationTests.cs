@@ -14,6 +14,7 @@ namespace SendGate.Server.Tests;
 /// writing the answer of a 10,000-recipient request allocates no more than a 100-recipient one.
 /// A regression (a string per recipient, a boxed key, a LINQ call) shows as ≥ 24 B per recipient.
 /// </summary>
+[Collection(PooledBuffers.Name)]
 public sealed class CheckAllocationTests(GateServerFixture fixture) : IClassFixture<GateServerFixture>
 {
     [Theory]
@@ -83,3 +84,15 @@ public sealed class CheckAllocationTests(GateServerFixture fixture) : IClassFixt
         return request.ToByteArray();
     }
 }
+
+/// <summary>
+/// Tests that drive the Check path hard share its process-wide pools (request views, response
+/// buffers): run in parallel, one's calls miss the pool while the other's hold buffers, and the
+/// allocation test sees allocations that are not its own.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PooledBuffers
+{
+    public const string Name = "Check path pools";
+}
+

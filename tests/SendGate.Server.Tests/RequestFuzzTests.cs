@@ -15,6 +15,7 @@ namespace SendGate.Server.Tests;
 /// (InvalidDataException, which the transport answers as "Failed to deserialize") and a
 /// GrpcException with a definite status; nothing may escape as UNKNOWN. Seeded: a failure replays.
 /// </summary>
+[Collection(PooledBuffers.Name)]
 public sealed class RequestFuzzTests(GateServerFixture fixture) : IClassFixture<GateServerFixture>
 {
     private const int Inputs = 1_000_000;

@@ -19,11 +19,16 @@ internal sealed class InProcessHttpContext
     private readonly TrailersFeature _trailers = new();
     private readonly string _path;
     private readonly byte[] _requestBody;
+    private readonly string? _authorization;
 
-    public InProcessHttpContext(string path, byte[] requestBody)
+    /// <param name="path">The method's :path.</param>
+    /// <param name="requestBody">The framed request, replayed on every call.</param>
+    /// <param name="authorization">The authorization metadata every call carries, if any.</param>
+    public InProcessHttpContext(string path, byte[] requestBody, string? authorization = null)
     {
         _path = path;
         _requestBody = requestBody;
+        _authorization = authorization;
         var features = new FeatureCollection();
         features.Set<IHttpRequestFeature>(_request);
         features.Set<IHttpResponseFeature>(_response);
@@ -53,6 +58,10 @@ internal sealed class InProcessHttpContext
         _request.Path = _path;
         _request.Headers.Clear();
         _request.Headers.ContentType = "application/grpc";
+        if (_authorization is not null)
+        {
+            _request.Headers.Authorization = _authorization;
+        }
         _response.StatusCode = 200;
         _response.Headers.Clear();
         _trailers.Trailers.Clear();

@@ -35,8 +35,12 @@ internal static class CallTargets
 
     public static GrpcMethod<byte[], CheckResponse> CheckStream { get; } = GateMethods.Method("CheckStream", EncodedRequestMarshaller.Instance, ProtobufMarshaller<CheckResponse>.Instance);
 
-    public static ICallTarget Create(GrpcClient client, RequestPool pool, TimeSpan deadline) =>
-        pool.Scenario.Streaming ? new StreamTarget(client, pool, deadline) : new UnaryTarget(client, pool, deadline);
+    /// <summary>The call target of the pool's scenario; <paramref name="apiKey"/> (gates with access control) goes with every call.</summary>
+    public static ICallTarget Create(GrpcClient client, RequestPool pool, TimeSpan deadline, string? apiKey = null)
+    {
+        IReadOnlyList<KeyValuePair<string, string>>? headers = string.IsNullOrEmpty(apiKey) ? null : [new("authorization", "Bearer " + apiKey)];
+        return pool.Scenario.Streaming ? new StreamTarget(client, pool, deadline, headers) : new UnaryTarget(client, pool, deadline, headers);
+    }
 
     public static CallOutcome Answered(CheckResponse response, int recipients) => new(StatusCode.OK, recipients, response.Reasons.Length, response.Allowed);
 
@@ -45,13 +49,13 @@ internal static class CallTargets
 }
 
 /// <summary>One unary Check per call.</summary>
-internal sealed class UnaryTarget(GrpcClient client, RequestPool pool, TimeSpan deadline) : ICallTarget
+internal sealed class UnaryTarget(GrpcClient client, RequestPool pool, TimeSpan deadline, IReadOnlyList<KeyValuePair<string, string>>? headers) : ICallTarget
 {
     public async ValueTask<CallOutcome> CallAsync(int request, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await client.UnaryAsync(CallTargets.Check, pool.Requests[request % pool.Requests.Count], new GrpcCallOptions(deadline, null, cancellationToken)).ConfigureAwait(false);
+            var response = await client.UnaryAsync(CallTargets.Check, pool.Requests[request % pool.Requests.Count], new GrpcCallOptions(deadline, headers, cancellationToken)).ConfigureAwait(false);
             return CallTargets.Answered(response, pool.RecipientsPerRequest);
         }
         catch (Exception exception) when (exception is GrpcException or HttpRequestException or IOException)
@@ -68,7 +72,7 @@ internal sealed class UnaryTarget(GrpcClient client, RequestPool pool, TimeSpan 
 /// at a time on each. A call takes an idle stream (or opens one), so concurrent calls use
 /// separate streams; a stream that fails is dropped and the next call opens a new one.
 /// </summary>
-internal sealed class StreamTarget(GrpcClient client, RequestPool pool, TimeSpan deadline) : ICallTarget
+internal sealed class StreamTarget(GrpcClient client, RequestPool pool, TimeSpan deadline, IReadOnlyList<KeyValuePair<string, string>>? headers) : ICallTarget
 {
     private readonly ConcurrentBag<DuplexStreamingCall<byte[], CheckResponse>> _idle = [];
     private readonly ConcurrentBag<DuplexStreamingCall<byte[], CheckResponse>> _all = [];
@@ -77,7 +81,7 @@ internal sealed class StreamTarget(GrpcClient client, RequestPool pool, TimeSpan
     {
         if (!_idle.TryTake(out var stream))
         {
-            stream = client.DuplexStreaming(CallTargets.CheckStream, new GrpcCallOptions(null, null, CancellationToken.None));
+            stream = client.DuplexStreaming(CallTargets.CheckStream, new GrpcCallOptions(null, headers, CancellationToken.None));
             _all.Add(stream);
         }
 
