@@ -120,6 +120,11 @@ public sealed class ClientDirectory
                 }
             }
 
+            if (client.RecipientsPerSecond < 1 || client.Burst < 1 || client.ExplainPerMinute < 1 || client.MaxBatch < 1)
+            {
+                errors.Add($"{at}: RecipientsPerSecond, Burst, ExplainPerMinute and MaxBatch are at least 1 (to refuse a client everything, remove it).");
+            }
+
             if (client.Burst is { } burst && client.MaxBatch is { } batch && burst < batch)
             {
                 errors.Add($"{at}:Burst ({burst}) is below its MaxBatch ({batch}): a full batch could never pass.");

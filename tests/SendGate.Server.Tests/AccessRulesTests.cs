@@ -35,6 +35,7 @@ public sealed class AccessRulesTests
                 ["nogrants"] = new ClientOptions { KeyHashes = [ApiKeys.Hash("a")] },
                 ["nochannel"] = new ClientOptions { KeyHashes = [ApiKeys.Hash("b")], Grants = [new GrantOptions { IysCode = 1 }] },
                 ["smallburst"] = new ClientOptions { KeyHashes = [ApiKeys.Hash("c")], Grants = [new GrantOptions { IysCode = 1, Channels = [Channel.Mesaj] }], Burst = 10, MaxBatch = 100 },
+                ["zerorate"] = new ClientOptions { KeyHashes = [ApiKeys.Hash("d")], Grants = [new GrantOptions { IysCode = 1, Channels = [Channel.Mesaj] }], RecipientsPerSecond = 0 },
             },
         };
 
@@ -45,6 +46,7 @@ public sealed class AccessRulesTests
         Assert.Contains(errors, e => e.Contains("Access:Clients:nogrants has no Grants", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Access:Clients:nochannel:Grants:0:Channels", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Access:Clients:smallburst:Burst", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Access:Clients:zerorate: RecipientsPerSecond", StringComparison.Ordinal));
         Assert.Throws<InvalidOperationException>(() => new ClientDirectory(options, TimeProvider.System));
     }
 
