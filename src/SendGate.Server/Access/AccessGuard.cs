@@ -1,5 +1,6 @@
 using System.Globalization;
 using SendGate.Access;
+using Microsoft.Extensions.Options;
 using SendGate.Audit;
 using SendGate.Core.Domain;
 using SendGate.Grpc;
@@ -13,20 +14,27 @@ namespace SendGate.Server.Access;
 /// The gate's access control on the gRPC transport. Every call is authenticated before its
 /// handler runs (API key, else client certificate); handlers then ask for the caller's admission
 /// to what the request names. Refusals say what the caller lacks, never whether data exists.
+/// Clients, keys, grants and limits reload with the configuration (a new key works, a removed
+/// one stops working, without a restart); a reload that would not work is refused and logged,
+/// and the previous clients stay. The mode (on or off) is fixed at start.
 /// </summary>
-internal sealed class AccessGuard : IGrpcCallAuthenticator
+internal sealed partial class AccessGuard : IGrpcCallAuthenticator, IDisposable
 {
     private const string HealthPrefix = "/grpc.health.v1.Health/";
     private const string ReflectionPrefix = "/grpc.reflection.";
     private static readonly GrpcStatus Unauthenticated = new(StatusCode.Unauthenticated,
         "A valid API key (metadata 'authorization: Bearer <key>' or 'x-api-key: <key>') or client certificate is required.");
 
-    private readonly ClientDirectory _directory;
+    private readonly AccessSettings _settings;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<AccessGuard> _logger;
+    private readonly IDisposable? _reloads;
+    private ClientDirectory _directory;
     private readonly bool _openHealth;
     private readonly bool _openReflection;
     private readonly GateMetrics _metrics;
 
-    public AccessGuard(AccessSettings settings, ClientDirectory directory, GateMetrics metrics, DecisionLog decisions, ILogger<AccessGuard> logger)
+    public AccessGuard(AccessSettings settings, ClientDirectory directory, GateMetrics metrics, DecisionLog decisions, IOptionsMonitor<AccessOptions> reloads, TimeProvider clock, ILogger<AccessGuard> logger)
     {
         if (!settings.Required)
         {
@@ -46,6 +54,10 @@ internal sealed class AccessGuard : IGrpcCallAuthenticator
         _openReflection = settings.Options.OpenReflection;
         _directory = directory;
         _metrics = metrics;
+        _settings = settings;
+        _clock = clock;
+        _logger = logger;
+        _reloads = reloads.OnChange(Reload);
     }
 
     /// <summary>False when access control is off: every caller is <see cref="GateClient.Anonymous"/>.</summary>
@@ -68,7 +80,7 @@ internal sealed class AccessGuard : IGrpcCallAuthenticator
         GateClient? client = null;
         if (ApiKeys.TryRead(context.GetHeader("authorization"), context.GetHeader("x-api-key"), out var key, out string? malformed))
         {
-            client = _directory.FindByKey(key);
+            client = Volatile.Read(ref _directory).FindByKey(key);
         }
         else if (malformed is not null)
         {
@@ -78,7 +90,7 @@ internal sealed class AccessGuard : IGrpcCallAuthenticator
         else if (context.HttpContext.Connection.ClientCertificate is { } certificate)
         {
             // Kestrel has validated the chain against Grpc:Tls:ClientCaPath before the call got here.
-            client = _directory.FindBySubject(certificate.SubjectName);
+            client = Volatile.Read(ref _directory).FindBySubject(certificate.SubjectName);
         }
 
         if (client is null)
@@ -90,6 +102,8 @@ internal sealed class AccessGuard : IGrpcCallAuthenticator
         context.Caller = client;
         return null;
     }
+
+    public void Dispose() => _reloads?.Dispose();
 
     /// <summary>The authenticated caller; a call that somehow has none is refused, never served as anyone.</summary>
     public static GateClient Caller(GrpcCallContext context) =>
@@ -113,6 +127,39 @@ internal sealed class AccessGuard : IGrpcCallAuthenticator
             throw Refuse(client, admission, "minute", $"Explain for iys_code {iysCode}, brand_code {brand}, channel {channel.ToString().ToUpperInvariant()}");
         }
     }
+
+    private void Reload(AccessOptions options)
+    {
+        if (!Required)
+        {
+            if (options.Clients.Count > 0)
+            {
+                LogReloadIgnored(_logger);
+            }
+
+            return;
+        }
+
+        if (_settings.Problems(options) is { Count: > 0 } problems)
+        {
+            LogReloadRefused(_logger, string.Join(" ", problems));
+            return;
+        }
+
+        // Budgets start full again for every client: a reload is an operator's act, not a client's.
+        var directory = new ClientDirectory(options, _clock);
+        Volatile.Write(ref _directory, directory);
+        LogReloaded(_logger, directory.Clients.Count);
+    }
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Access configuration reloaded: {Clients} clients")]
+    private static partial void LogReloaded(ILogger logger, int clients);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Error, Message = "Access configuration change refused, the previous clients stay: {Problems}")]
+    private static partial void LogReloadRefused(ILogger logger, string problems);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Access:Clients changed while access control is off: restart the gate to turn it on")]
+    private static partial void LogReloadIgnored(ILogger logger);
 
     private GrpcException Refuse(GateClient client, Admission admission, string per, string what)
     {

@@ -92,15 +92,15 @@ internal static class SendGateServices
     {
         var options = configuration.GetSection(AccessOptions.SectionName).Get<AccessOptions>() ?? new AccessOptions();
         string urls = configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : Endpoints.DefaultGrpcUrls;
-        var settings = AccessSettings.Resolve(options, Endpoints.AreLoopbackOnly(urls));
-        var directory = new ClientDirectory(options, TimeProvider.System);
-        if (directory.HasCertificateClients && string.IsNullOrWhiteSpace(configuration["Grpc:Tls:ClientCaPath"]))
+        var settings = AccessSettings.Resolve(options, Endpoints.AreLoopbackOnly(urls), !string.IsNullOrWhiteSpace(configuration["Grpc:Tls:ClientCaPath"]));
+        if (settings.Problems(options) is { Count: > 0 } problems)
         {
-            throw new InvalidOperationException("Access:Clients name CertificateSubjects but Grpc:Tls:ClientCaPath is not set: a subject identifies a client only in a certificate signed by the CA you trust for clients.");
+            throw new InvalidOperationException("Access configuration: " + string.Join(" ", problems));
         }
 
+        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName); // watched: clients and keys reload without a restart
         services.AddSingleton(settings);
-        services.AddSingleton(directory);
+        services.AddSingleton(new ClientDirectory(options, TimeProvider.System));
         services.AddSingleton<AccessGuard>();
         services.AddSingleton<IGrpcCallAuthenticator>(sp => sp.GetRequiredService<AccessGuard>());
     }
