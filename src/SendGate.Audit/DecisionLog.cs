@@ -21,8 +21,6 @@ public sealed partial class DecisionLog : IHostedService, IDisposable
     private readonly IDecisionSink[] _sinks;
     private readonly ILogger<DecisionLog> _logger;
     private readonly Meter _meter = new(MeterName);
-    private readonly Counter<long> _written;
-    private readonly Counter<long> _dropped;
     private long _writtenTotal;
     private long _failedTotal;
     private long _droppedTotal;
@@ -39,8 +37,9 @@ public sealed partial class DecisionLog : IHostedService, IDisposable
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuse when full, so the caller counts the drop
             SingleReader = true,
         });
-        _written = _meter.CreateCounter<long>("sendgate.decision_log.written", description: "Decision records written to every sink");
-        _dropped = _meter.CreateCounter<long>("sendgate.decision_log.dropped", description: "Decision records dropped because the queue was full");
+        // Observed, not counted per event: the series exist (at 0) from the start, so an alert on drops has something to watch.
+        _meter.CreateObservableCounter("sendgate.decision_log.written", () => Written, description: "Decision records written to every sink");
+        _meter.CreateObservableCounter("sendgate.decision_log.dropped", () => Dropped, description: "Decision records dropped because the queue was full");
         _meter.CreateObservableCounter("sendgate.decision_log.failed", () => Failed, description: "Decision records a sink failed to write (now or, for Kafka, on delivery)");
         _meter.CreateObservableGauge("sendgate.decision_log.queued", () => _queue.Reader.Count, description: "Decision records waiting to be written");
     }
@@ -63,7 +62,6 @@ public sealed partial class DecisionLog : IHostedService, IDisposable
         if (!_queue.Writer.TryWrite(record))
         {
             Interlocked.Increment(ref _droppedTotal);
-            _dropped.Add(1);
         }
     }
 
@@ -149,7 +147,6 @@ public sealed partial class DecisionLog : IHostedService, IDisposable
         if (ok)
         {
             Interlocked.Increment(ref _writtenTotal);
-            _written.Add(1);
         }
     }
 

@@ -218,6 +218,7 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
         Assert.Contains("sendgate_access_refused_total{client=\"sms\",reason=\"permission_denied\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("sendgate_client_recipients_denied_total{client=\"sms\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("sendgate_decision_log_written_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("sendgate_decision_log_dropped_total 0\n", metrics, StringComparison.Ordinal); // present before any drop, for alerts
     }
 
     /// <summary>What an investigator recomputes: SHA-256 over each recipient's 16-byte key in request order, zeros for an invalid one.</summary>
