@@ -31,15 +31,14 @@ log "the gate on --feed kafka answers from the topic"
 # The load driver's churn scenario against the same gate: checks while consent changes stream in;
 # every change must be acknowledged and applied (the index version grows by at least as many).
 BIN_LOAD="$REPO_ROOT/loadtests/SendGate.LoadDriver/bin/Release/net10.0/sendgate-load.dll"
-index_version() { curl -fsS http://127.0.0.1:9464/metrics | sed -n 's/^sendgate_index_version \([0-9.e+]*\)$/\1/p'; }
-before=$(index_version)
+before=$(gate_metric sendgate_index_version)
 churn=$(dotnet "$BIN_LOAD" --scenario churn --churn-rate 500 --warmup 1 --duration 3 --concurrency 2 --max-errors 0 --quiet \
   --out "$(mktemp -d)" -X api.version.request=false -X broker.version.fallback=0.9.0.1)
 grep -E "^Churn:|^\| [0-9]" <<<"$churn"
 published=$(sed -n 's/^Churn: \([0-9,]*\) consent changes published.*/\1/p' <<<"$churn" | tr -d ,)
 grep -q "acknowledged, 0 failed" <<<"$churn" || { log "churn: changes failed to publish"; exit 1; }
 sleep 2
-after=$(index_version)
-applied=$(python3 -c "print(int(float('$after') - float('$before')))")
+after=$(gate_metric sendgate_index_version)
+applied=$((after - before))
 [ "$published" -gt 0 ] && [ "$applied" -ge "$published" ] || { log "churn: $published changes published, index version grew by $applied"; exit 1; }
 log "churn: $published changes published and applied while checking"

@@ -67,4 +67,10 @@ start_gate() {
   done
 }
 
+# gate_metric NAME [ADMIN_URL]: a metric from the gate's /metrics as an integer, summed over its
+# labels (sendgate_check_requests_total{input=...}); 0 when absent.
+gate_metric() {
+  curl -fsS "${2:-http://127.0.0.1:9464}/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $2 } END { printf "%.0f\n", sum }'
+}
+
 stop_gate() { if [ -n "$GATE_PID" ]; then kill "$GATE_PID" 2>/dev/null || true; wait "$GATE_PID" 2>/dev/null || true; GATE_PID=; fi; }

@@ -54,19 +54,18 @@ per_request=$(dotnet "$LOAD_DLL" "${frame_args[@]}" | tee /dev/stderr | sed -n '
 # unoptimized code while the JIT tiers up (h2load measured 5.5 M recipients/s cold, 17 M warm).
 run=(-c "$clients" -m "$streams" -t "$threads" -H 'content-type: application/grpc' -H 'te: trailers')
 [ -n "${SENDGATE_API_KEY:-}" ] && run+=(-H "authorization: Bearer $SENDGATE_API_KEY")
-answered() { curl -fsS "$admin/metrics" | awk '/^sendgate_check_requests_total/ { sum += $2 } END { printf "%d\n", sum }'; }
 if [ -n "$requests" ]; then
   h2load -D "$warmup" "${run[@]}" -d "$body" "$address/sendgate.v1.Gate/Check" >/dev/null
   run+=(-n "$requests")
 else
   run+=(-D "$duration" --warm-up-time "$warmup")
 fi
-before=$(answered)
+before=$(gate_metric sendgate_check_requests_total "$admin")
 out=$(h2load "${run[@]}" -d "$body" "$address/sendgate.v1.Gate/Check")
 echo "$out"
 grep -q "succeeded, 0 failed, 0 errored" <<<"$out" || grep -Eq "status codes: [0-9]+ 2xx, 0 3xx, 0 4xx, 0 5xx" <<<"$out" || { log "h2load saw failures"; exit 1; }
 succeeded=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$out")
-gate_answered=$(( $(answered) - before ))
+gate_answered=$(( $(gate_metric sendgate_check_requests_total "$admin") - before ))
 if [ "$gate_answered" -lt "$succeeded" ]; then
   log "h2load counted $succeeded successes but the gate answered only $gate_answered Checks: the rest were gRPC refusals (HTTP 200 with a grpc-status). Access control? Set SENDGATE_API_KEY."
   exit 1

@@ -92,6 +92,17 @@ internal static class LoadDriverCli
                 }
             }
 
+            KafkaFeedOptions? kafka = null;
+            try
+            {
+                kafka = scenario.Churn ? KafkaFeedOptions.ForTool(configuration, parse.GetValue(bootstrap), parse.GetValue(topic), parse.GetValue(properties) ?? []) : null;
+            }
+            catch (FormatException e)
+            {
+                await error.WriteLineAsync(e.Message);
+                return 2;
+            }
+
             var plan = new LoadPlan(open ? LoadModel.Open : LoadModel.Closed, parse.GetValue(rate), Math.Max(1, parse.GetValue(concurrency) ?? (open ? 1000 : 16)),
                 TimeSpan.FromSeconds(parse.GetValue(ramp)), TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(duration)));
             var shape = Shape(parse);
@@ -118,7 +129,7 @@ internal static class LoadDriverCli
 
             await console.WriteLineAsync($"{scenario.Name}: {MarkdownReport.Describe(plan)}, {pool.RecipientsPerRequest:N0} recipients per request, {settings.Connections} connection(s); ramp {plan.Ramp.TotalSeconds:0.#} s, warm-up {plan.Warmup.TotalSeconds:0.#} s, measuring {plan.Duration.TotalSeconds:0.#} s");
             await using var memory = parse.GetValue(admin) is { } adminUri ? new ServerMemoryProbe(adminUri) : null;
-            await using var churn = scenario.Churn ? new ChurnProducer(KafkaOptions(configuration, parse.GetValue(bootstrap), parse.GetValue(topic), parse.GetValue(properties) ?? []), gateKey!, parse.GetValue(churnRate), shape.IysCode, shape.BrandCode, shape.Population) : null;
+            await using var churn = scenario.Churn ? new ChurnProducer(kafka!, gateKey!, parse.GetValue(churnRate), shape.IysCode, shape.BrandCode, shape.Population) : null;
             var progress = parse.GetValue(quiet) ? null : new Progress<RunRecorder>(r => console.WriteLine(Progress(r)));
             var recorder = await LoadRunner.RunAsync(target, plan, pool.Requests.Count, progress, cancellationToken);
             if (churn is not null)
@@ -200,23 +211,6 @@ internal static class LoadDriverCli
         }
 
         return true;
-    }
-
-    private static KafkaFeedOptions KafkaOptions(IConfiguration configuration, string? bootstrap, string? topic, string[] properties)
-    {
-        var options = new KafkaFeedOptions();
-        configuration.GetSection(KafkaFeedOptions.SectionName).Bind(options);
-        options.BootstrapServers = bootstrap ?? (string.IsNullOrWhiteSpace(options.BootstrapServers) ? "127.0.0.1:9092" : options.BootstrapServers);
-        options.Topic = topic ?? options.Topic;
-        foreach (string property in properties)
-        {
-            if (!options.TrySetProperty(property))
-            {
-                throw new ArgumentException($"--property '{property}': expected NAME=VALUE");
-            }
-        }
-
-        return options;
     }
 
     private static string Progress(RunRecorder recorder)

@@ -17,9 +17,9 @@ public static class DecisionJson
         json.WriteString("request_id", record.RequestId);
         json.WriteNumber("iys_code", record.IysCode);
         json.WriteNumber("brand_code", record.BrandCode);
-        json.WriteString("channel", Upper(record.Channel.ToString()));
-        json.WriteString("recipient_type", Upper(record.RecipientType.ToString()));
-        json.WriteString("kind", Upper(record.Kind.ToString()));
+        json.WriteString("channel", record.Channel.Name());
+        json.WriteString("recipient_type", record.RecipientType.Name());
+        json.WriteString("kind", record.Kind.Name());
         json.WriteNumber("recipients", record.Recipients);
         int allowed = 0;
         json.WriteStartObject("reasons");
@@ -52,6 +52,4 @@ public static class DecisionJson
             json.WriteNull(name);
         }
     }
-
-    private static string Upper(string name) => name.ToUpperInvariant();
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
+using System.Numerics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -136,7 +137,7 @@ public sealed partial class DecisionLog : IHostedService, IDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 ok = false;
-                if (Interlocked.Increment(ref _failedTotal) is var failures && (failures & (failures - 1)) == 0)
+                if (BitOperations.IsPow2(Interlocked.Increment(ref _failedTotal)))
                 {
                     // Logged at the 1st, 2nd, 4th, 8th… failure: a full disk must not also flood the log.
                     LogSinkFailed(_logger, sink.GetType().Name, e);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,7 @@ public sealed partial class KafkaDecisionSink : IDecisionSink
         _producer = KafkaClients.Producer(kafka.Value, logger);
         _delivered = report =>
         {
-            if (report.Error.IsError && Interlocked.Increment(ref _failures) is var failures && (failures & (failures - 1)) == 0)
+            if (report.Error.IsError && Interlocked.Increment(ref _failures) is var failures && BitOperations.IsPow2(failures))
             {
                 // Logged at the 1st, 2nd, 4th, 8th… failure: a dead broker must not flood the log.
                 LogDeliveryFailed(_logger, _topic, report.Error.Reason, failures);

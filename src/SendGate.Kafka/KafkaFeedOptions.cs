@@ -31,6 +31,30 @@ public sealed class KafkaFeedOptions
     /// <summary>Raw librdkafka properties (consumer, producer and admin client alike).</summary>
     public Dictionary<string, string> Properties { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A command-line tool's settings: Feed:Kafka from its configuration, then its <c>--bootstrap</c>,
+    /// <c>--topic</c> and <c>-X NAME=VALUE</c> on top; the broker defaults to 127.0.0.1:9092.
+    /// </summary>
+    /// <exception cref="FormatException">A property that is not NAME=VALUE; the message names it.</exception>
+    public static KafkaFeedOptions ForTool(Microsoft.Extensions.Configuration.IConfiguration configuration, string? bootstrap, string? topic, IEnumerable<string> properties)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(properties);
+        var options = new KafkaFeedOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(SectionName), options);
+        options.BootstrapServers = bootstrap ?? (string.IsNullOrWhiteSpace(options.BootstrapServers) ? "127.0.0.1:9092" : options.BootstrapServers);
+        options.Topic = topic ?? options.Topic;
+        foreach (string property in properties)
+        {
+            if (!options.TrySetProperty(property))
+            {
+                throw new FormatException($"--property '{property}': expected NAME=VALUE");
+            }
+        }
+
+        return options;
+    }
+
     /// <summary>Sets a property from the command-line form <c>NAME=VALUE</c> (tools' <c>-X</c>); false when it is not of that form.</summary>
     public bool TrySetProperty(string assignment)
     {

@@ -80,7 +80,7 @@ public static class ConsentFileGenerator
     }
 
     private static string Record(int brand, Channel channel, string type, string recipient, string status, DateTimeOffset consent, DateTimeOffset modified, Random random) =>
-        $$"""{"iysCode":123456,"brandCode":{{brand}},"type":"{{channel.ToString().ToUpperInvariant()}}","recipientType":"{{type}}","recipient":"{{recipient}}","status":"{{status}}","source":"{{Sources[random.Next(Sources.Length)]}}","consentDate":"{{Iys(consent)}}","creationDate":"{{Iys(modified)}}","transactionId":"{{random.NextInt64():x16}}"}""";
+        $$"""{"iysCode":123456,"brandCode":{{brand}},"type":"{{channel.Name()}}","recipientType":"{{type}}","recipient":"{{recipient}}","status":"{{status}}","source":"{{Sources[random.Next(Sources.Length)]}}","consentDate":"{{Iys(consent)}}","creationDate":"{{Iys(modified)}}","transactionId":"{{random.NextInt64():x16}}"}""";
 
     private static string Iys(DateTimeOffset time) => time.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 

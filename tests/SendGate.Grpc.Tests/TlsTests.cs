@@ -1,8 +1,6 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using SendGate.Grpc.Client;
 using SendGate.Grpc.Tests.Interop;
+using SendGate.Tests.Support;
 
 namespace SendGate.Grpc.Tests;
 
@@ -41,27 +39,11 @@ public sealed class TlsTests : IDisposable
     /// <summary>An Echo server on https://127.0.0.1 with a fresh self-signed PEM certificate from configuration.</summary>
     private Task<(Microsoft.AspNetCore.Builder.WebApplication App, Uri Address)> StartTlsServerAsync()
     {
-        var (certificatePath, keyPath) = WriteSelfSignedPem();
+        var (certificatePath, keyPath) = TestCertificates.WriteServerPem(_directory);
         return GrpcServerFixture.StartAsync("https://127.0.0.1:0", new()
         {
             ["Grpc:Tls:CertificatePath"] = certificatePath,
             ["Grpc:Tls:KeyPath"] = keyPath,
         });
-    }
-
-    private (string Certificate, string Key) WriteSelfSignedPem()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=sendgate-test", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        request.CertificateExtensions.Add(san.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        string certificatePath = Path.Combine(_directory, "server.crt");
-        string keyPath = Path.Combine(_directory, "server.key");
-        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        return (certificatePath, keyPath);
     }
 }

@@ -51,6 +51,19 @@ public sealed class DecisionLogTests
         Assert.Equal(0, log.Written);
     }
 
+    [Fact]
+    public void KeysDigest_IsSha256OverTheKeys_ZerosForAnInvalidOne()
+    {
+        byte[] key = [.. Enumerable.Range(1, 16).Select(b => (byte)b)];
+        var running = KeysDigest.Begin();
+        running.AppendData(key);
+        running.AppendData(new byte[16]);
+
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(key), KeysDigest.Of(key));
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(new byte[16]), KeysDigest.Of([]));
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData([.. key, .. new byte[16]]), running.GetHashAndReset());
+    }
+
     private static DecisionRecord Record(int i) => new(
         DateTimeOffset.UnixEpoch.AddSeconds(i), "Check", "test", $"r{i}", 123456, 123457, Channel.Mesaj, RecipientType.Bireysel, MessageKind.Commercial,
         1, ReasonCounts.One(Reason.AllowedConsent), new AuditWatermark(1, "t/0@1", null, null), new byte[32]);

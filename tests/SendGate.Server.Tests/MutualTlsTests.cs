@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SendGate.Client;
@@ -30,7 +29,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
         _ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
         string caPath = Path.Combine(_directory, "clients-ca.pem");
         await File.WriteAllTextAsync(caPath, _ca.ExportCertificatePem());
-        var (serverCertificate, serverKey) = ServerPem();
+        var (serverCertificate, serverKey) = TestCertificates.WriteServerPem(_directory);
         _gate = await GateHost.StartAsync(Consents.File, new Dictionary<string, string?>
         {
             ["Grpc:Tls:CertificatePath"] = serverCertificate,
@@ -115,20 +114,5 @@ public sealed class MutualTlsTests : IAsyncLifetime
         // Through PKCS#12 so that the TLS stack gets a certificate with its key as it would from a file.
         using var withKey = issued.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
-    }
-
-    private (string Certificate, string Key) ServerPem()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=sendgate-test", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        string certificatePath = Path.Combine(_directory, "server.crt");
-        string keyPath = Path.Combine(_directory, "server.key");
-        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        return (certificatePath, keyPath);
     }
 }

@@ -52,7 +52,7 @@ internal sealed class RunRecorder(long measureStart, long measureEnd)
     {
         if (Measures(intendedStart))
         {
-            SendLag.Record((long)((sent - intendedStart) * (1e9 / Stopwatch.Frequency)));
+            SendLag.Record(Nanoseconds(intendedStart, sent));
         }
     }
 
@@ -64,7 +64,7 @@ internal sealed class RunRecorder(long measureStart, long measureEnd)
             return;
         }
 
-        long nanoseconds = (long)((completed - intendedStart) * (1e9 / Stopwatch.Frequency));
+        long nanoseconds = Nanoseconds(intendedStart, completed);
         Latency.Record(nanoseconds);
         Interlocked.Increment(ref _requests);
         var second = _timeline.GetOrAdd((int)Stopwatch.GetElapsedTime(measureStart, intendedStart).TotalSeconds, static _ => new Second());
@@ -85,6 +85,8 @@ internal sealed class RunRecorder(long measureStart, long measureEnd)
             Interlocked.Add(ref _allowed, outcome.Allowed);
         }
     }
+
+    private static long Nanoseconds(long from, long to) => (long)((to - from) * (1e9 / Stopwatch.Frequency));
 
     private sealed class Second
     {

@@ -39,17 +39,15 @@ internal static class PublishCommand
         {
             var error = parse.InvocationConfiguration.Error;
             var configuration = Configuration(parse.GetValue(config));
-            var options = new KafkaFeedOptions();
-            configuration.GetSection(KafkaFeedOptions.SectionName).Bind(options);
-            options.BootstrapServers = parse.GetValue(bootstrap) ?? (string.IsNullOrWhiteSpace(options.BootstrapServers) ? "127.0.0.1:9092" : options.BootstrapServers);
-            options.Topic = parse.GetValue(topic) ?? options.Topic;
-            foreach (string property in parse.GetValue(properties) ?? [])
+            KafkaFeedOptions options;
+            try
             {
-                if (!options.TrySetProperty(property))
-                {
-                    error.WriteLine($"--property '{property}': expected NAME=VALUE");
-                    return Task.FromResult(2);
-                }
+                options = KafkaFeedOptions.ForTool(configuration, parse.GetValue(bootstrap), parse.GetValue(topic), parse.GetValue(properties) ?? []);
+            }
+            catch (FormatException e)
+            {
+                error.WriteLine(e.Message);
+                return Task.FromResult(2);
             }
 
             if (!HashingKey.TryParseBase64(configuration["Hashing:Key"], out var key, out string keyError))

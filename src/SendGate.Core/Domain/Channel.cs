@@ -23,4 +23,13 @@ public static class ChannelRules
 
     /// <summary>Phones take MESAJ and ARAMA; e-mail addresses take EPOSTA.</summary>
     public static bool TakesPhoneNumbers(this Channel channel) => channel is Channel.Mesaj or Channel.Arama;
+
+    /// <summary>The İYS name (MESAJ, ARAMA, EPOSTA), as in İYS files, logs and messages.</summary>
+    public static string Name(this Channel channel) => channel switch
+    {
+        Channel.Mesaj => "MESAJ",
+        Channel.Arama => "ARAMA",
+        Channel.Eposta => "EPOSTA",
+        _ => "UNSPECIFIED",
+    };
 }

@@ -21,4 +21,7 @@ public static class MessageKindRules
     /// </summary>
     public static MessageKind Normalize(this MessageKind kind) =>
         kind == MessageKind.Informational ? MessageKind.Informational : MessageKind.Commercial;
+
+    /// <summary>COMMERCIAL or INFORMATIONAL, as the decision log writes it.</summary>
+    public static string Name(this MessageKind kind) => kind.Normalize() == MessageKind.Informational ? "INFORMATIONAL" : "COMMERCIAL";
 }

@@ -22,4 +22,12 @@ public static class RecipientTypeRules
         RecipientType.Tacir => RecipientType.Tacir,
         _ => RecipientType.Unspecified,
     };
+
+    /// <summary>The İYS name (BIREYSEL, TACIR).</summary>
+    public static string Name(this RecipientType type) => type switch
+    {
+        RecipientType.Bireysel => "BIREYSEL",
+        RecipientType.Tacir => "TACIR",
+        _ => "UNSPECIFIED",
+    };
 }

@@ -115,7 +115,7 @@ internal sealed partial class AccessGuard : IGrpcCallAuthenticator, IDisposable
         var admission = client.AdmitCheck(iysCode, brand, channel, recipients, gateMaxBatch);
         if (!admission.IsAdmitted)
         {
-            throw Refuse(client, admission, "second", $"Check for iys_code {iysCode}, brand_code {brand}, channel {channel.ToString().ToUpperInvariant()}");
+            throw Refuse(client, admission, "second", $"Check for iys_code {iysCode}, brand_code {brand}, channel {channel.Name()}");
         }
     }
 
@@ -124,7 +124,7 @@ internal sealed partial class AccessGuard : IGrpcCallAuthenticator, IDisposable
         var admission = client.AdmitExplain(iysCode, brand, channel);
         if (!admission.IsAdmitted)
         {
-            throw Refuse(client, admission, "minute", $"Explain for iys_code {iysCode}, brand_code {brand}, channel {channel.ToString().ToUpperInvariant()}");
+            throw Refuse(client, admission, "minute", $"Explain for iys_code {iysCode}, brand_code {brand}, channel {channel.Name()}");
         }
     }
 

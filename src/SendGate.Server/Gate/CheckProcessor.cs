@@ -30,9 +30,6 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
     /// <summary>Longest request id copied into the decision log.</summary>
     private const int MaxLoggedRequestId = 128;
 
-    [ThreadStatic]
-    private static IncrementalHash? t_digest;
-
     public CheckResponseBuffer Process(CheckRequestView request, GateClient client, string method)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -57,7 +54,7 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
         var context = rules.Context(request.IysCode, kind);
         var watermark = watermarks.Current;
         var response = CheckResponseBuffer.Rent(request.RequestId, request.Count, watermark.Bytes);
-        var digest = decisions.Enabled ? (t_digest ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256)) : null;
+        var digest = decisions.Enabled ? KeysDigest.Begin() : null;
         Decide(request, channel, type, context, response, digest);
         metrics.RecordCheck(response.Counts, request.Count, request.HasKeys, started);
         metrics.RecordClient(client.Name, response.Allowed, request.Count);
@@ -73,7 +70,7 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
         return response;
     }
 
-    // digest, when the decision log is on, gets every recipient's 16-byte key in request order (zeros for an invalid one).
+    // digest, when the decision log is on, gets every recipient's key as KeysDigest defines it.
     private void Decide(CheckRequestView request, Channel channel, RecipientType type, in DecisionContext context, CheckResponseBuffer response, IncrementalHash? digest)
     {
         Span<ConsentKey> keys = stackalloc ConsentKey[Chunk];

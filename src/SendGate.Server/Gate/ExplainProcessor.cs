@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
 using SendGate.Access;
@@ -30,10 +29,9 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
         if (decisions.Enabled)
         {
             var watermark = watermarks.Current;
-            byte[] key = response.RecipientKey.Length == RecipientKey.Size ? response.RecipientKey.ToByteArray() : new byte[RecipientKey.Size];
             decisions.Append(new DecisionRecord(
                 clock.GetUtcNow(), "Explain", client.Name, string.Empty, request.IysCode, request.BrandCode, channel, type,
-                GateRules.Kind((ulong)(long)request.Kind), 1, ReasonCounts.One((Core.Domain.Reason)(int)response.Reason), watermark.Audit, SHA256.HashData(key)));
+                GateRules.Kind((ulong)(long)request.Kind), 1, ReasonCounts.One((Core.Domain.Reason)(int)response.Reason), watermark.Audit, KeysDigest.Of(response.RecipientKey.Span)));
         }
 
         return response;

@@ -41,6 +41,10 @@ internal static class Endpoints
         }
     }
 
+    /// <summary>The gRPC URLs: the standard <c>urls</c> setting, else the default.</summary>
+    public static string GrpcUrls(IConfiguration configuration) =>
+        configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : DefaultGrpcUrls;
+
     /// <summary>True when every gRPC URL binds a loopback address (127.0.0.0/8, ::1, localhost): only this machine can call.</summary>
     public static bool AreLoopbackOnly(string grpcUrls) =>
         grpcUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -19,7 +19,7 @@ internal static class SendGateHost
         });
         configure?.Invoke(builder.Configuration);
         builder.WebHost.UseKestrelHttpsConfiguration();
-        string grpcUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : Endpoints.DefaultGrpcUrls;
+        string grpcUrls = Endpoints.GrpcUrls(builder.Configuration);
         string? adminUrl = builder.Configuration["Admin:Url"] ?? Endpoints.DefaultAdminUrl;
         builder.Services.AddSendGate(builder.Configuration, builder.Environment);
         // After AddSendGate: the transport's Kestrel setup (HTTPS defaults: certificate, client CAs)

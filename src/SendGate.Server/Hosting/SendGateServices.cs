@@ -91,8 +91,7 @@ internal static class SendGateServices
     private static void AddAccess(IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(AccessOptions.SectionName).Get<AccessOptions>() ?? new AccessOptions();
-        string urls = configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : Endpoints.DefaultGrpcUrls;
-        var settings = AccessSettings.Resolve(options, Endpoints.AreLoopbackOnly(urls), !string.IsNullOrWhiteSpace(configuration["Grpc:Tls:ClientCaPath"]));
+        var settings = AccessSettings.Resolve(options, Endpoints.AreLoopbackOnly(Endpoints.GrpcUrls(configuration)), !string.IsNullOrWhiteSpace(configuration["Grpc:Tls:ClientCaPath"]));
         if (settings.Problems(options) is { Count: > 0 } problems)
         {
             throw new InvalidOperationException("Access configuration: " + string.Join(" ", problems));
