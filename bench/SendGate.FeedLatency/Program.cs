@@ -9,7 +9,6 @@ using Channel = SendGate.Core.Domain.Channel;
 using ConsentStatus = SendGate.Core.Domain.ConsentStatus;
 using RecipientType = SendGate.Core.Domain.RecipientType;
 using SendGate.Core.Hashing;
-using SendGate.Grpc.Client;
 using SendGate.Kafka;
 
 // Produce→visible latency: publish one new consent every 1/rate seconds (open model: the
@@ -29,7 +28,8 @@ options.Properties["linger.ms"] = "0";
 var key = HashingKey.ParseBase64(Environment.GetEnvironmentVariable("Hashing__Key") ?? throw new InvalidOperationException("set Hashing__Key to the gate's key"));
 var factory = new FeedEventFactory(new RecipientHasher(key), TimeProvider.System);
 using var publisher = new ConsentPublisher(KafkaClients.Producer(options, NullLogger.Instance), options.Topic, key.KeyId);
-using var client = new GrpcClient(new GrpcClientOptions { Address = new Uri(settings.GetValueOrDefault("gate", "http://127.0.0.1:50051")) });
+using var channel = GateChannel.Create(new GateClientOptions { Address = new Uri(settings.GetValueOrDefault("gate", "http://127.0.0.1:50051")) });
+var gate = new Gate.GateClient(channel);
 
 int total = (int)(rate * seconds);
 long run = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000;
@@ -61,7 +61,7 @@ while (published < total || pending.Count > 0)
         var request = new CheckRequest { IysCode = 123456, BrandCode = 900001, Channel = SendGate.Contracts.V1.Channel.Mesaj };
         var phones = pending.Keys.ToArray();
         request.Recipients.AddRange(phones);
-        var response = await client.UnaryAsync(GateMethods.Check, request);
+        var response = await gate.CheckAsync(request);
         long seen = clock.ElapsedTicks;
         for (int i = 0; i < phones.Length; i++)
         {

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using SendGate.Client;
 using SendGate.Core.Hashing;
-using SendGate.Grpc.Client;
 using SendGate.Kafka;
 using SendGate.LoadDriver.Churn;
 using SendGate.LoadDriver.Measuring;
@@ -21,7 +21,7 @@ namespace SendGate.LoadDriver;
 /// </summary>
 internal static class LoadDriverCli
 {
-    private static readonly Option<Uri> Address = new("--address", "-a") { Description = "The gate's gRPC address (http:// for h2c, https:// for TLS)", DefaultValueFactory = _ => new Uri("http://127.0.0.1:50051"), CustomParser = HttpUri };
+    private static readonly Option<Uri> Address = new("--address", "-a") { Description = "The gate's gRPC address (http:// for h2c, https:// for TLS, unix:/PATH for a Unix socket)", DefaultValueFactory = _ => new Uri("http://127.0.0.1:50051"), CustomParser = GateUri };
     private static readonly Option<string> ScenarioName = new Option<string>("--scenario", "-s")
     {
         Description = "What to ask: " + string.Join("; ", Scenario.All.Select(s => $"{s.Name} ({s.Description})")),
@@ -109,18 +109,18 @@ internal static class LoadDriverCli
             var pool = RequestPool.Build(scenario, shape, gateKey, Math.Max(1, parse.GetValue(requests)), seed: 1);
             var settings = new RunSettings(scenario, plan, parse.GetRequiredValue(Address), Math.Max(1, parse.GetValue(connections)), pool.RecipientsPerRequest,
                 TimeSpan.FromSeconds(parse.GetValue(deadline)), string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
-            using var client = new GrpcClient(new GrpcClientOptions { Address = settings.Address, Connections = settings.Connections });
-            await using var target = CallTargets.Create(client, pool, settings.Deadline, parse.GetValue(ApiKey));
+            using var calls = new GateCalls(settings.Address, settings.Connections, parse.GetValue(ApiKey));
+            await using var target = CallTargets.Create(calls, pool, settings.Deadline);
 
             // One call first: a gate that is not there, or refuses the request, is reported plainly instead of as a run of errors.
             var first = await target.CallAsync(0, cancellationToken);
-            if (first.Status != Grpc.StatusCode.OK)
+            if (first.Status != global::Grpc.Core.StatusCode.OK)
             {
                 string hint = first.Status switch
                 {
-                    Grpc.StatusCode.Unauthenticated => "The gate has access control: give a client's key with --api-key or SENDGATE_API_KEY.",
-                    Grpc.StatusCode.PermissionDenied => $"The client is not granted iysCode {shape.IysCode}, brand {shape.BrandCode} and this channel (--iys, --brand).",
-                    Grpc.StatusCode.ResourceExhausted => "The client's rate or batch limit refuses the scenario's requests (Access:Clients:NAME:RecipientsPerSecond, Burst, MaxBatch).",
+                    global::Grpc.Core.StatusCode.Unauthenticated => "The gate has access control: give a client's key with --api-key or SENDGATE_API_KEY.",
+                    global::Grpc.Core.StatusCode.PermissionDenied => $"The client is not granted iysCode {shape.IysCode}, brand {shape.BrandCode} and this channel (--iys, --brand).",
+                    global::Grpc.Core.StatusCode.ResourceExhausted => "The client's rate or batch limit refuses the scenario's requests (Access:Clients:NAME:RecipientsPerSecond, Burst, MaxBatch).",
                     _ => "Is it running (and SERVING)?",
                 };
                 await error.WriteLineAsync($"The gate at {settings.Address} did not answer a {scenario.Name} request: {first.Status}. {hint}");
@@ -159,7 +159,8 @@ internal static class LoadDriverCli
     private static Command FrameCommand()
     {
         var output = new Option<FileInfo>("--out", "-o") { Description = "Where to write the framed request", Required = true };
-        var command = new Command("frame", "Write one framed CheckRequest of a scenario to a file (the body h2load posts)") { ScenarioName, Batch, Population, Iys, Brand, HashingKeyOption, output };
+        var members = new Option<FileInfo?>("--members-out") { Description = "Also write the request's recipients normalized (E.164, lower-cased e-mail), one per line: what a plain set mirror (Redis SMISMEMBER) is asked for the same request" };
+        var command = new Command("frame", "Write one framed CheckRequest of a scenario to a file (the body h2load posts)") { ScenarioName, Batch, Population, Iys, Brand, HashingKeyOption, output, members };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
@@ -170,12 +171,44 @@ internal static class LoadDriverCli
             }
 
             var pool = RequestPool.Build(Scenario.Find(parse.GetRequiredValue(ScenarioName))!, Shape(parse), gateKey, 1, seed: 1);
-            byte[] framed = Grpc.Protocol.GrpcProtocol.Frame(pool.Requests[0]);
+            byte[] framed = GrpcFrame.Of(pool.Requests[0]);
             await File.WriteAllBytesAsync(parse.GetRequiredValue(output).FullName, framed, cancellationToken);
+            if (parse.GetValue(members) is { } membersFile)
+            {
+                var request = Contracts.V1.CheckRequest.Parser.ParseFrom(pool.Requests[0]);
+                if (request.Recipients.Count == 0)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--members-out: the {pool.Scenario.Name} scenario sends keys, not recipients as written.");
+                    return 2;
+                }
+
+                await File.WriteAllLinesAsync(membersFile.FullName, request.Recipients.Select(r => Normalized(r, pool.Scenario.Channel)), cancellationToken);
+            }
+
             await parse.InvocationConfiguration.Output.WriteLineAsync($"{framed.Length:N0} bytes: {pool.RecipientsPerRequest:N0} recipients ({pool.Scenario.Name})");
             return 0;
         });
         return command;
+    }
+
+    private static string Normalized(string recipient, Contracts.V1.Channel channel)
+    {
+        Span<byte> normalized = stackalloc byte[Core.Recipients.RecipientNormalizer.MaxNormalizedLength];
+        return Core.Recipients.RecipientNormalizer.TryNormalize(recipient, (Core.Domain.Channel)(int)channel, normalized, out int length) == Core.Recipients.RecipientError.None
+            ? System.Text.Encoding.UTF8.GetString(normalized[..length])
+            : recipient;
+    }
+
+    private static Uri? GateUri(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or GateChannel.UnixScheme)
+        {
+            return uri;
+        }
+
+        result.AddError($"'{text}' is not a gate address: expected http://HOST:PORT, https://HOST:PORT or unix:/PATH");
+        return null;
     }
 
     private static Uri? HttpUri(System.CommandLine.Parsing.ArgumentResult result)

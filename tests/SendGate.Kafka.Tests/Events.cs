@@ -5,7 +5,6 @@ using SendGate.Contracts;
 using SendGate.Contracts.V1;
 using SendGate.Core.Consent;
 using SendGate.Core.Domain;
-using SendGate.Grpc;
 using SendGate.Tests.Support;
 using Channel = SendGate.Core.Domain.Channel;
 using MessageKind = SendGate.Core.Domain.MessageKind;
@@ -20,7 +19,6 @@ internal static class Events
 {
     public const uint Brand = 123457;
     private static readonly FeedEventFactory Factory = new(GateHost.Hasher, TimeProvider.System);
-    private static readonly GrpcMethod<CheckRequest, CheckResponse> CheckMethod = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "Check");
 
     public static ConsentChange Change(string phone, ConsentStatus status, string modified, RecipientType type = RecipientType.Bireysel)
     {
@@ -75,7 +73,7 @@ internal static class Events
     {
         var request = new CheckRequest { IysCode = 123456, BrandCode = Brand, Channel = SendGate.Contracts.V1.Channel.Mesaj, RecipientType = type.ToWire(), Kind = (SendGate.Contracts.V1.MessageKind)(int)kind };
         request.Recipients.AddRange(phones);
-        var response = await host.Client.UnaryAsync(CheckMethod, request);
+        var response = await host.Gate.CheckAsync(request);
         return response.Reasons.Select(r => (Reason)r).ToArray();
     }
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SendGate.Grpc;
+using Grpc.Core;
 using SendGate.LoadDriver.Measuring;
 using SendGate.LoadDriver.Running;
 
@@ -57,15 +57,19 @@ public sealed class LoadRunnerTests
         Assert.Equal(failed, recorder.ErrorCount);
     }
 
-    /// <summary>Answers in ~1 ms, except that calls reaching it in a window after <c>stallAfter</c> are held until the window ends.</summary>
+    /// <summary>
+    /// Answers in ~1 ms, except that the first call reaching it after <c>stallAfter</c> is held for
+    /// the whole stall (the first, wherever it lands: a busy machine may delay it past any window).
+    /// </summary>
     private sealed class StallingTarget(TimeSpan stallAfter, TimeSpan stall) : ICallTarget
     {
         private readonly long _start = Stopwatch.GetTimestamp();
+        private int _stalled;
 
         public async ValueTask<CallOutcome> CallAsync(int request, CancellationToken cancellationToken)
         {
-            var now = Stopwatch.GetElapsedTime(_start);
-            var wait = now >= stallAfter && now < stallAfter + stall ? stallAfter + stall - now : TimeSpan.FromMilliseconds(1);
+            bool stalls = Stopwatch.GetElapsedTime(_start) >= stallAfter && Interlocked.Exchange(ref _stalled, 1) == 0;
+            var wait = stalls ? stall : TimeSpan.FromMilliseconds(1);
             await Task.Delay(wait, cancellationToken);
             return new CallOutcome(StatusCode.OK, 10, 10, 5);
         }

@@ -4,8 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SendGate.Access;
 using SendGate.Audit;
 using SendGate.Contracts.V1;
-using SendGate.Grpc;
-using SendGate.Grpc.Client;
+using Grpc.Core;
 using SendGate.Tests.Support;
 
 namespace SendGate.Server.Tests;
@@ -53,19 +52,15 @@ public sealed class AccessGateFixture : IAsyncLifetime
 
 public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixture<AccessGateFixture>
 {
-    private static readonly GrpcMethod<CheckRequest, CheckResponse> Check = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "Check");
-    private static readonly GrpcMethod<ExplainRequest, ExplainResponse> Explain = GrpcMethods.FromDescriptor<ExplainRequest, ExplainResponse>(GateReflection.Descriptor.Services[0], "Explain");
-    private static readonly GrpcMethod<Grpc.Health.V1.HealthCheckRequest, Grpc.Health.V1.HealthCheckResponse> Health =
-        GrpcMethods.FromDescriptor<Grpc.Health.V1.HealthCheckRequest, Grpc.Health.V1.HealthCheckResponse>(Grpc.Health.V1.HealthReflection.Descriptor.Services[0], "Check");
 
     private GateHost Host => fixture.Host;
 
     [Fact]
     public async Task NoCredentials_Unauthenticated_WithoutAnswers()
     {
-        var refused = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Sms(["05321234567"])));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(Sms(["05321234567"])).ResponseAsync);
 
-        Assert.Equal(StatusCode.Unauthenticated, refused.Status.Code);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.DoesNotContain("123457", refused.Status.Detail, StringComparison.Ordinal);
     }
 
@@ -76,31 +71,31 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
     [InlineData("authorization", "Bearer ", "Malformed credentials")]
     public async Task BadCredentials_Unauthenticated(string header, string value, string says)
     {
-        var refused = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Sms(["05321234567"]), With(header, value)));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(Sms(["05321234567"]), With(header, value)).ResponseAsync);
 
-        Assert.Equal(StatusCode.Unauthenticated, refused.Status.Code);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.Contains(says, refused.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task OverlongKey_IsRefusedBeforeHashing_AndHugeMetadata_DoesNotHurtTheGate()
     {
-        var overlong = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Sms(["05321234567"]), With("x-api-key", new string('k', ApiKeys.MaxLength + 1))));
+        var overlong = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(Sms(["05321234567"]), With("x-api-key", new string('k', ApiKeys.MaxLength + 1))).ResponseAsync);
         // 200 KB of metadata is past Kestrel's header limits: the call fails at the transport, not as UNKNOWN from a handler.
-        var huge = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Sms(["05321234567"]), With("x-padding", new string('p', 200_000))));
-        var after = await Host.Client.UnaryAsync(Check, Sms(["05321234567"]), Key(AccessGateFixture.SmsKey));
+        var huge = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(Sms(["05321234567"]), With("x-padding", new string('p', 200_000))).ResponseAsync);
+        var after = await Host.Gate.CheckAsync(Sms(["05321234567"]), Key(AccessGateFixture.SmsKey));
 
-        Assert.Equal(StatusCode.Unauthenticated, overlong.Status.Code);
-        Assert.NotEqual(StatusCode.OK, huge.Status.Code);
-        Assert.NotEqual(StatusCode.Unknown, huge.Status.Code);
+        Assert.Equal(StatusCode.Unauthenticated, overlong.StatusCode);
+        Assert.NotEqual(StatusCode.OK, huge.StatusCode);
+        Assert.NotEqual(StatusCode.Unknown, huge.StatusCode);
         Assert.Equal((byte)Reason.AllowedConsent, after.Reasons[0]);
     }
 
     [Fact]
     public async Task GrantedClient_GetsAnswers_ByEitherHeader()
     {
-        var bearer = await Host.Client.UnaryAsync(Check, Sms(["05321234567", "05321234568"]), Key(AccessGateFixture.SmsKey));
-        var apiKey = await Host.Client.UnaryAsync(Check, Sms(["05321234567"]), With("x-api-key", AccessGateFixture.SmsKey));
+        var bearer = await Host.Gate.CheckAsync(Sms(["05321234567", "05321234568"]), Key(AccessGateFixture.SmsKey));
+        var apiKey = await Host.Gate.CheckAsync(Sms(["05321234567"]), With("x-api-key", AccessGateFixture.SmsKey));
 
         Assert.Equal([(byte)Reason.AllowedConsent, (byte)Reason.DeniedRefused], bearer.Reasons.ToByteArray());
         Assert.Equal((byte)Reason.AllowedConsent, apiKey.Reasons[0]);
@@ -115,23 +110,23 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
         var withData = Request(channel, brand, iysCode, ["05321234567", "Ali.Veli@Example.com"]);
         var withoutData = Request(channel, brand, iysCode, ["05329999999", "nobody@example.com"]);
 
-        var first = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, withData, Key(AccessGateFixture.SmsKey)));
-        var second = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, withoutData, Key(AccessGateFixture.SmsKey)));
+        var first = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(withData, Key(AccessGateFixture.SmsKey)).ResponseAsync);
+        var second = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(withoutData, Key(AccessGateFixture.SmsKey)).ResponseAsync);
 
-        Assert.Equal(StatusCode.PermissionDenied, first.Status.Code);
+        Assert.Equal(StatusCode.PermissionDenied, first.StatusCode);
         Assert.Equal(first.Status, second.Status);
     }
 
     [Fact]
     public async Task ProviderWideGrant_CoversEveryBrand_OfThatProviderOnly()
     {
-        var eposta = await Host.Client.UnaryAsync(Check, Request(Channel.Eposta, Consents.Brand, 123456, ["ali.veli@example.com"]), Key(AccessGateFixture.MtaKey));
-        var otherBrand = await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, AccessGateFixture.OtherBrand, 123456, ["05321234567"]), Key(AccessGateFixture.MtaKey));
-        var otherProvider = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Request(Channel.Eposta, Consents.Brand, 654321, ["ali.veli@example.com"]), Key(AccessGateFixture.MtaKey)));
+        var eposta = await Host.Gate.CheckAsync(Request(Channel.Eposta, Consents.Brand, 123456, ["ali.veli@example.com"]), Key(AccessGateFixture.MtaKey));
+        var otherBrand = await Host.Gate.CheckAsync(Request(Channel.Mesaj, AccessGateFixture.OtherBrand, 123456, ["05321234567"]), Key(AccessGateFixture.MtaKey));
+        var otherProvider = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(Request(Channel.Eposta, Consents.Brand, 654321, ["ali.veli@example.com"]), Key(AccessGateFixture.MtaKey)).ResponseAsync);
 
         Assert.Equal((byte)Reason.AllowedConsent, eposta.Reasons[0]);
         Assert.Equal((byte)Reason.DeniedNoConsent, otherBrand.Reasons[0]);
-        Assert.Equal(StatusCode.PermissionDenied, otherProvider.Status.Code);
+        Assert.Equal(StatusCode.PermissionDenied, otherProvider.StatusCode);
     }
 
     [Fact]
@@ -139,14 +134,14 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
     {
         var explain = new ExplainRequest { IysCode = 123456, BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "05321234567" };
 
-        var notPermitted = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Explain, explain, Key(AccessGateFixture.SmsKey)));
-        var first = await Host.Client.UnaryAsync(Explain, explain, Key(AccessGateFixture.MtaKey));
-        await Host.Client.UnaryAsync(Explain, explain, Key(AccessGateFixture.MtaKey));
-        var third = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Explain, explain, Key(AccessGateFixture.MtaKey)));
+        var notPermitted = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.ExplainAsync(explain, Key(AccessGateFixture.SmsKey)).ResponseAsync);
+        var first = await Host.Gate.ExplainAsync(explain, Key(AccessGateFixture.MtaKey));
+        await Host.Gate.ExplainAsync(explain, Key(AccessGateFixture.MtaKey));
+        var third = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.ExplainAsync(explain, Key(AccessGateFixture.MtaKey)).ResponseAsync);
 
-        Assert.Equal(StatusCode.PermissionDenied, notPermitted.Status.Code);
+        Assert.Equal(StatusCode.PermissionDenied, notPermitted.StatusCode);
         Assert.Equal(Reason.AllowedConsent, first.Reason);
-        Assert.Equal(StatusCode.ResourceExhausted, third.Status.Code);
+        Assert.Equal(StatusCode.ResourceExhausted, third.StatusCode);
         Assert.Contains(third.Trailers, t => t.Key == "retry-after-ms" && long.Parse(t.Value, System.Globalization.CultureInfo.InvariantCulture) > 0);
     }
 
@@ -154,30 +149,32 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
     public async Task RateLimit_RefusesWholeBatches_WithARetryHint_AndCapsTheBatch()
     {
         string[] eight = [.. Enumerable.Range(0, 8).Select(i => $"0532100000{i}")];
-        var admitted = await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, Consents.Brand, 123456, eight), Key(AccessGateFixture.LimitedKey));
-        var limited = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, Consents.Brand, 123456, eight), Key(AccessGateFixture.LimitedKey)));
-        var tooLarge = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, Consents.Brand, 123456, [.. eight, "05321000009"]), Key(AccessGateFixture.LimitedKey)));
+        var admitted = await Host.Gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, eight), Key(AccessGateFixture.LimitedKey));
+        var limited = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, eight), Key(AccessGateFixture.LimitedKey)).ResponseAsync);
+        var tooLarge = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, [.. eight, "05321000009"]), Key(AccessGateFixture.LimitedKey)).ResponseAsync);
 
         Assert.Equal(8, admitted.Reasons.Length);
-        Assert.Equal(StatusCode.ResourceExhausted, limited.Status.Code);
+        Assert.Equal(StatusCode.ResourceExhausted, limited.StatusCode);
         long retry = long.Parse(limited.Trailers.Single(t => t.Key == "retry-after-ms").Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retry, 1, 8_000); // 6+ tokens missing at 1 per second
         Assert.Contains(limited.Trailers, t => t.Key == "grpc-retry-pushback-ms");
-        Assert.Equal(StatusCode.ResourceExhausted, tooLarge.Status.Code);
+        Assert.Equal(StatusCode.ResourceExhausted, tooLarge.StatusCode);
         Assert.Contains("split", tooLarge.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Health_IsOpen_Reflection_IsClosed()
     {
-        var health = await Host.Client.UnaryAsync(Health, new Grpc.Health.V1.HealthCheckRequest());
-        // Refused before any message is read, so any payload on the reflection path shows it.
-        var reflectionPath = new GrpcMethod<Grpc.Health.V1.HealthCheckRequest, Grpc.Health.V1.HealthCheckResponse>(
-            GrpcMethodType.Unary, "grpc.reflection.v1.ServerReflection", "ServerReflectionInfo", Health.RequestMarshaller, Health.ResponseMarshaller);
-        var reflection = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(reflectionPath, new Grpc.Health.V1.HealthCheckRequest()));
+        var health = await Host.Health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
+        using var call = new Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(Host.Channel).ServerReflectionInfo();
+        var reflection = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(new Grpc.Reflection.V1.ServerReflectionRequest { ListServices = string.Empty });
+            await call.ResponseStream.MoveNext();
+        });
 
         Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
-        Assert.Equal(StatusCode.Unauthenticated, reflection.Status.Code);
+        Assert.Equal(StatusCode.Unauthenticated, reflection.StatusCode);
     }
 
     [Fact]
@@ -188,7 +185,7 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
         var request = Sms(recipients);
         request.RequestId = requestId;
 
-        var answer = await Host.Client.UnaryAsync(Check, request, Key(AccessGateFixture.SmsKey));
+        var answer = await Host.Gate.CheckAsync(request, Key(AccessGateFixture.SmsKey));
         await Host.Services.GetRequiredService<DecisionLog>().DrainAsync(CancellationToken.None);
         string[] lines = [.. Directory.GetFiles(fixture.DecisionDirectory, "decisions-*.jsonl").SelectMany(File.ReadAllLines)];
         using var record = JsonDocument.Parse(lines.Single(l => l.Contains(requestId, StringComparison.Ordinal)));
@@ -209,8 +206,8 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
     [Fact]
     public async Task Refusals_AndPerClientCounts_AreInTheMetrics()
     {
-        await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, Request(Channel.Eposta, Consents.Brand, 123456, ["a@b.co"]), Key(AccessGateFixture.SmsKey)));
-        await Host.Client.UnaryAsync(Check, Sms(["05329999990", "05329999991"]), Key(AccessGateFixture.SmsKey));
+        await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(Request(Channel.Eposta, Consents.Brand, 123456, ["a@b.co"]), Key(AccessGateFixture.SmsKey)).ResponseAsync);
+        await Host.Gate.CheckAsync(Sms(["05329999990", "05329999991"]), Key(AccessGateFixture.SmsKey));
         using var http = new HttpClient { BaseAddress = Host.Admin };
 
         string metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
@@ -250,7 +247,7 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
         return request;
     }
 
-    private static GrpcCallOptions Key(string key) => With("authorization", "Bearer " + key);
+    private static CallOptions Key(string key) => With("authorization", "Bearer " + key);
 
-    private static GrpcCallOptions With(string header, string value) => new(Headers: [new(header, value)]);
+    private static CallOptions With(string header, string value) => new(headers: new Metadata { { header, value } });
 }

@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SendGate.Access;
-using SendGate.Client;
 using SendGate.Contracts.V1;
-using SendGate.Grpc;
-using SendGate.Grpc.Client;
+using Grpc.Core;
 using SendGate.Tests.Support;
 
 namespace SendGate.Server.Tests;
@@ -57,10 +55,10 @@ public sealed class AccessReloadTests
         request.IysCode = 123456;
         try
         {
-            await gate.Client.UnaryAsync(GateMethods.Check, request, new GrpcCallOptions(Headers: [new("authorization", "Bearer " + key)]));
+            await gate.Gate.CheckAsync(request, headers: new Metadata { { "authorization", "Bearer " + key } });
             return StatusCode.OK;
         }
-        catch (GrpcException e)
+        catch (RpcException e)
         {
             return e.StatusCode;
         }

@@ -30,6 +30,11 @@ public sealed class CheckAllocationTests(GateServerFixture fixture) : IClassFixt
         Assert.True(large < 4_096, $"a Check allocated {large} B beyond its pooled buffers.");
     }
 
+    /// <summary>
+    /// The fewest bytes a call allocated over several rounds: other tests' calls share the pools
+    /// and may hand this thread a buffer too small for its batch now and then; a hot path that
+    /// allocates per recipient does so in every round.
+    /// </summary>
     private static long AllocatedPerCall(CheckProcessor processor, byte[] request)
     {
         var sink = new ArrayBufferWriter<byte>(request.Length * 2);
@@ -39,13 +44,19 @@ public sealed class CheckAllocationTests(GateServerFixture fixture) : IClassFixt
         }
 
         const int Calls = 10;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int call = 0; call < Calls; call++)
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 5; round++)
         {
-            Run(processor, request, sink);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int call = 0; call < Calls; call++)
+            {
+                Run(processor, request, sink);
+            }
+
+            fewest = Math.Min(fewest, (GC.GetAllocatedBytesForCurrentThread() - before) / Calls);
         }
 
-        return (GC.GetAllocatedBytesForCurrentThread() - before) / Calls;
+        return fewest;
     }
 
     private static void Run(CheckProcessor processor, byte[] request, ArrayBufferWriter<byte> sink)
@@ -54,7 +65,7 @@ public sealed class CheckAllocationTests(GateServerFixture fixture) : IClassFixt
         try
         {
             sink.ResetWrittenCount();
-            var response = processor.Process(view, GateClient.Anonymous, "Check");
+            var response = processor.Process(view, GateClient.Anonymous, "Check").Answer!;
             Assert.Equal(view.Count, response.Count);
             response.WriteTo(sink);
         }

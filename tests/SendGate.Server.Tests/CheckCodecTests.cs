@@ -89,6 +89,27 @@ public sealed class CheckCodecTests
     }
 
     [Fact]
+    public void Parse_OutlivesTheTransportsBuffer()
+    {
+        // grpc-dotnet lends the payload only for the deserializer call and then reuses the memory
+        // for other calls; the view is read until the answer is written.
+        var random = new Random(12);
+        var request = RandomRequest(random);
+        byte[] bytes = request.ToByteArray();
+
+        var view = CheckRequestView.Parse(new ReadOnlySequence<byte>(bytes), maxEntries: 10_000);
+        Array.Fill(bytes, (byte)0xD3);
+        try
+        {
+            AssertSame(request, view);
+        }
+        finally
+        {
+            view.Release();
+        }
+    }
+
+    [Fact]
     public void Parse_MoreEntriesThanTheLimit_CountsThemWithoutRecordingThem()
     {
         var request = new CheckRequest { BrandCode = 1, Channel = Channel.Mesaj };

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using SendGate.Contracts.V1;
-using SendGate.Grpc;
 using SendGate.Index;
 using SendGate.Tests.Support;
 
@@ -9,7 +8,6 @@ namespace SendGate.Server.Tests;
 /// <summary>The gate with durable state, restarted: Explain still shows the full record, and the feed resumes instead of replaying.</summary>
 public sealed class DurableRestartTests : IDisposable
 {
-    private static readonly GrpcMethod<ExplainRequest, ExplainResponse> Explain = GrpcMethods.FromDescriptor<ExplainRequest, ExplainResponse>(GateReflection.Descriptor.Services[0], "Explain");
     private readonly string _directory = Directory.CreateTempSubdirectory("sendgate-restart-").FullName;
 
     [Fact]
@@ -29,8 +27,8 @@ public sealed class DurableRestartTests : IDisposable
         Assert.Equal(0, store.Applied); // resumed at the recorded position: nothing read again
         Assert.Equal(Consents.Lines, (await restarted.OffsetsAsync(Consents.Lines)).Positions.Single().Offset);
 
-        var allowed = await restarted.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "05321234567" });
-        var closed = await restarted.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "0532 123 45 69" });
+        var allowed = await restarted.Gate.ExplainAsync(new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "05321234567" });
+        var closed = await restarted.Gate.ExplainAsync(new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "0532 123 45 69" });
         Assert.Equal(Reason.AllowedConsent, allowed.Reason);
         Assert.Equal("HS_WEB", allowed.Record.Source);
         Assert.Equal("tx-onay", allowed.Record.TransactionId);
@@ -43,7 +41,7 @@ public sealed class DurableRestartTests : IDisposable
         // Lines appended while it was down are picked up from where it stopped.
         await File.AppendAllTextAsync(consents, """{"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"BIREYSEL","recipient":"05321234599","status":"ONAY","source":"HS_WEB","consentDate":"2024-07-01 10:00:00","creationDate":"2024-07-01 10:00:05","transactionId":"tx-later"}""" + "\n");
         await restarted.OffsetsAsync(Consents.Lines + 1);
-        var later = await restarted.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "05321234599" });
+        var later = await restarted.Gate.ExplainAsync(new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "05321234599" });
         Assert.Equal("tx-later", later.Record.TransactionId);
         Assert.Equal(1, store.Applied);
     }

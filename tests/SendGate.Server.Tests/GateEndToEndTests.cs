@@ -4,8 +4,8 @@ using Microsoft.Extensions.Hosting;
 using SendGate.Contracts.V1;
 using SendGate.Core.Recipients;
 using SendGate.Feed.File;
-using SendGate.Grpc;
-using SendGate.Grpc.Health.V1;
+using Grpc.Core;
+using Grpc.Health.V1;
 using SendGate.Tests.Support;
 
 namespace SendGate.Server.Tests;
@@ -22,10 +22,6 @@ public sealed class GateServerFixture : IAsyncLifetime
 /// <summary>The gate end to end over loopback: the real host, the real transport, the project's client.</summary>
 public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture<GateServerFixture>
 {
-    private static readonly GrpcMethod<CheckRequest, CheckResponse> Check = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "Check");
-    private static readonly GrpcMethod<CheckRequest, CheckResponse> CheckStream = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "CheckStream");
-    private static readonly GrpcMethod<ExplainRequest, ExplainResponse> Explain = GrpcMethods.FromDescriptor<ExplainRequest, ExplainResponse>(GateReflection.Descriptor.Services[0], "Explain");
-    private static readonly GrpcMethod<HealthCheckRequest, HealthCheckResponse> Health = GrpcMethods.FromDescriptor<HealthCheckRequest, HealthCheckResponse>(HealthReflection.Descriptor.Services[0], "Check");
 
     private GateHost Host => fixture.Host;
 
@@ -50,7 +46,7 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
     [MemberData(nameof(Decisions))]
     public async Task Check_DecidesEveryRowOfTheTable(string recipient, Channel channel, RecipientType type, Reason expected)
     {
-        var response = await Host.Client.UnaryAsync(Check, Request(channel, type, [recipient]));
+        var response = await Host.Gate.CheckAsync(Request(channel, type, [recipient]));
 
         Assert.Equal([(byte)expected], response.Reasons.ToByteArray());
     }
@@ -63,8 +59,8 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
         var exempt = Request(Channel.Mesaj, RecipientType.Bireysel, ["05329999999", "bad"]);
         exempt.IysCode = 999999; // Policy:ExemptIysCodes
 
-        var a = await Host.Client.UnaryAsync(Check, informational);
-        var b = await Host.Client.UnaryAsync(Check, exempt);
+        var a = await Host.Gate.CheckAsync(informational);
+        var b = await Host.Gate.CheckAsync(exempt);
 
         Assert.Equal([(byte)Reason.AllowedInformational, (byte)Reason.AllowedInformational, (byte)Reason.DeniedInvalidRecipient], a.Reasons.ToByteArray());
         Assert.Equal([(byte)Reason.AllowedExemptSender, (byte)Reason.DeniedInvalidRecipient], b.Reasons.ToByteArray());
@@ -75,7 +71,7 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
     {
         var request = Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567", "05321234568", "05329999999", "05329999998", "x"]);
 
-        var response = await Host.Client.UnaryAsync(Check, request);
+        var response = await Host.Gate.CheckAsync(request);
 
         Assert.Equal(request.RequestId, response.RequestId);
         Assert.Equal(1u, response.Allowed);
@@ -102,8 +98,8 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
         byKey.RecipientKeys.Add(ByteString.CopyFrom(new byte[15])); // malformed: invalid for that recipient only
         byKey.KeyId = GateHost.Hasher.KeyId;
 
-        var byAddress = await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, RecipientType.Bireysel, recipients));
-        var keyed = await Host.Client.UnaryAsync(Check, byKey);
+        var byAddress = await Host.Gate.CheckAsync(Request(Channel.Mesaj, RecipientType.Bireysel, recipients));
+        var keyed = await Host.Gate.CheckAsync(byKey);
 
         Assert.Equal([.. byAddress.Reasons.ToByteArray(), (byte)Reason.DeniedInvalidRecipient], keyed.Reasons.ToByteArray());
     }
@@ -115,7 +111,7 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
         request.RecipientKeys.Add(ByteString.CopyFrom(new byte[16]));
         request.KeyId = GateHost.Hasher.KeyId ^ 1;
 
-        var error = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, request));
+        var error = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(request).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
     }
@@ -149,7 +145,7 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
                 break;
         }
 
-        var error = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Check, request));
+        var error = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.CheckAsync(request).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(message, error.Status.Detail, StringComparison.Ordinal);
@@ -158,7 +154,7 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Check_EmptyBatch_IsAnEmptyAnswer()
     {
-        var response = await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, RecipientType.Bireysel, []));
+        var response = await Host.Gate.CheckAsync(Request(Channel.Mesaj, RecipientType.Bireysel, []));
 
         Assert.Equal(0, response.Reasons.Length);
         Assert.Empty(response.Counts);
@@ -167,20 +163,20 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
     [Fact]
     public async Task CheckStream_AnswersEachRequestInOrder()
     {
-        using var call = Host.Client.DuplexStreaming(CheckStream);
+        using var call = Host.Gate.CheckStream();
         string[][] batches = [["05321234567"], ["05321234568", "05329999999"], ["ali.veli@example.com"]];
         foreach (var batch in batches)
         {
             var request = Request(Channel.Mesaj, RecipientType.Bireysel, batch);
             request.RequestId = "batch-" + batch.Length;
-            await call.WriteAsync(request);
+            await call.RequestStream.WriteAsync(request);
         }
 
-        call.Complete();
+        await call.RequestStream.CompleteAsync();
         var responses = new List<CheckResponse>();
-        while (await call.MoveNextAsync())
+        while (await call.ResponseStream.MoveNext())
         {
-            responses.Add(call.Current);
+            responses.Add(call.ResponseStream.Current);
         }
 
         Assert.Equal(["batch-1", "batch-2", "batch-1"], responses.Select(r => r.RequestId));
@@ -192,8 +188,8 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Explain_ShowsTheRecordTheLineClosureAndTheRule()
     {
-        var closed = await Host.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "0532 123 45 69" });
-        var allowed = await Host.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "05321234567" });
+        var closed = await Host.Gate.ExplainAsync(new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "0532 123 45 69" });
+        var allowed = await Host.Gate.ExplainAsync(new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "05321234567" });
 
         Assert.Equal(Reason.DeniedLineClosed, closed.Reason);
         Assert.Equal("tx-closed", closed.Record.TransactionId);
@@ -213,9 +209,9 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
     {
         Assert.Equal(RecipientError.None, GateHost.Hasher.TryHash("+905321234568".AsSpan(), Core.Domain.Channel.Mesaj, out var key));
 
-        var byKey = await Host.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, RecipientKey = ByteString.CopyFrom(key.ToArray()) });
-        var invalid = await Host.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "ali.veli@example.com" });
-        var neither = await Assert.ThrowsAsync<GrpcException>(() => Host.Client.UnaryAsync(Explain, new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj }));
+        var byKey = await Host.Gate.ExplainAsync(new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, RecipientKey = ByteString.CopyFrom(key.ToArray()) });
+        var invalid = await Host.Gate.ExplainAsync(new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj, Recipient = "ali.veli@example.com" });
+        var neither = await Assert.ThrowsAsync<RpcException>(() => Host.Gate.ExplainAsync(new ExplainRequest { BrandCode = Consents.Brand, Channel = Channel.Mesaj }).ResponseAsync);
 
         Assert.Equal(Reason.DeniedRefused, byKey.Reason);
         Assert.Equal("tx-ret", byKey.Record.TransactionId);
@@ -230,15 +226,15 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
         var feed = Host.Services.GetServices<IHostedService>().OfType<FileConsentFeed>().Single();
 
         Assert.True(feed.Rejected >= 2);
-        var response = await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234563"]));
+        var response = await Host.Gate.CheckAsync(Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234563"]));
         Assert.Equal([(byte)Reason.DeniedNoConsent], response.Reasons.ToByteArray());
     }
 
     [Fact]
     public async Task Health_IsServing_AndReflectionListsTheGate()
     {
-        var server = await Host.Client.UnaryAsync(Health, new HealthCheckRequest());
-        var gate = await Host.Client.UnaryAsync(Health, new HealthCheckRequest { Service = "sendgate.v1.Gate" });
+        var server = await Host.Health.CheckAsync(new HealthCheckRequest());
+        var gate = await Host.Health.CheckAsync(new HealthCheckRequest { Service = "sendgate.v1.Gate" });
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, server.Status);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, gate.Status);
@@ -247,7 +243,7 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Admin_ServesMetricsAndReadiness()
     {
-        await Host.Client.UnaryAsync(Check, Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+        await Host.Gate.CheckAsync(Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
         using var http = new HttpClient { BaseAddress = Host.Admin };
 
         string metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));

@@ -1,5 +1,5 @@
 using SendGate.Contracts.V1;
-using SendGate.Grpc;
+using Grpc.Core;
 using SendGate.Tests.Support;
 
 namespace SendGate.Server.Tests;
@@ -7,19 +7,18 @@ namespace SendGate.Server.Tests;
 /// <summary>What needs its own host: appended lines, staleness, limits.</summary>
 public sealed class GateLifecycleTests
 {
-    private static readonly GrpcMethod<CheckRequest, CheckResponse> Check = GrpcMethods.FromDescriptor<CheckRequest, CheckResponse>(GateReflection.Descriptor.Services[0], "Check");
 
     [Fact]
     public async Task AppendedLines_AreServedWithoutARestart()
     {
         await using var host = await GateHost.StartAsync(Consents.File);
-        var before = await host.Client.UnaryAsync(Check, GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+        var before = await host.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
 
         await host.AppendAsync("""
             {"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"BIREYSEL","recipient":"+905321234567","status":"RET","source":"IYS_MOBIL","consentDate":"2025-01-01 10:00:00","creationDate":"2025-01-01 10:00:01","transactionId":"tx-later"}
 
             """);
-        var after = await host.Client.UnaryAsync(Check, GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+        var after = await host.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
 
         Assert.Equal((byte)Reason.AllowedConsent, before.Reasons[0]);
         Assert.Equal((byte)Reason.DeniedRefused, after.Reasons[0]);
@@ -36,10 +35,10 @@ public sealed class GateLifecycleTests
         });
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
-        var commercial = await host.Client.UnaryAsync(Check, GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+        var commercial = await host.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
         var informational = GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]);
         informational.Kind = MessageKind.Informational;
-        var info = await host.Client.UnaryAsync(Check, informational);
+        var info = await host.Gate.CheckAsync(informational);
 
         Assert.Equal((byte)Reason.DeniedStaleIndex, commercial.Reasons[0]);
         Assert.Equal((byte)Reason.AllowedInformational, info.Reasons[0]);
@@ -56,7 +55,7 @@ public sealed class GateLifecycleTests
         });
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
-        var response = await host.Client.UnaryAsync(Check, GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+        var response = await host.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
 
         Assert.Equal((byte)Reason.AllowedConsent, response.Reasons[0]);
     }
@@ -66,8 +65,8 @@ public sealed class GateLifecycleTests
     {
         await using var host = await GateHost.StartAsync(Consents.File, new() { ["Limits:MaxBatch"] = "100" });
 
-        var error = await Assert.ThrowsAsync<GrpcException>(() =>
-            host.Client.UnaryAsync(Check, GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, Enumerable.Repeat("05321234567", 101))));
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            host.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, Enumerable.Repeat("05321234567", 101))).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("At most 100 recipients", error.Status.Detail, StringComparison.Ordinal);

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SendGate.Client;
 using SendGate.Contracts.V1;
-using SendGate.Grpc;
-using SendGate.Grpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 using SendGate.Tests.Support;
 
 namespace SendGate.Server.Tests;
@@ -53,9 +53,9 @@ public sealed class MutualTlsTests : IAsyncLifetime
     public async Task CaSignedCertificate_IdentifiesTheClientBySubject()
     {
         using var certificate = ClientCertificate(Subject, signedByCa: true);
-        using var client = Client(certificate);
+        using var channel = ChannelWith(certificate);
 
-        var answer = await client.UnaryAsync(GateMethods.Check, Request(), default);
+        var answer = await new Contracts.V1.Gate.GateClient(channel).CheckAsync(Request());
 
         Assert.Equal((byte)Reason.AllowedConsent, answer.Reasons[0]);
     }
@@ -64,9 +64,9 @@ public sealed class MutualTlsTests : IAsyncLifetime
     public async Task CertificateFromAnotherIssuer_NeverCompletesTheHandshake()
     {
         using var certificate = ClientCertificate(Subject, signedByCa: false);
-        using var client = Client(certificate);
+        using var channel = ChannelWith(certificate);
 
-        var refused = await Assert.ThrowsAsync<GrpcException>(() => client.UnaryAsync(GateMethods.Check, Request(), default));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => new Contracts.V1.Gate.GateClient(channel).CheckAsync(Request()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
     }
@@ -75,20 +75,21 @@ public sealed class MutualTlsTests : IAsyncLifetime
     public async Task CaSignedCertificate_OfNoClient_IsUnauthenticated_AndNoCertificate_Too()
     {
         using var stranger = ClientCertificate("CN=stranger, O=Elsewhere", signedByCa: true);
-        using var strangerClient = Client(stranger);
+        using var strangerChannel = ChannelWith(stranger);
 
-        var unknown = await Assert.ThrowsAsync<GrpcException>(() => strangerClient.UnaryAsync(GateMethods.Check, Request(), default));
-        var none = await Assert.ThrowsAsync<GrpcException>(() => _gate.Client.UnaryAsync(GateMethods.Check, Request(), default));
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => new Contracts.V1.Gate.GateClient(strangerChannel).CheckAsync(Request()).ResponseAsync);
+        var none = await Assert.ThrowsAsync<RpcException>(() => _gate.Gate.CheckAsync(Request()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, unknown.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, none.StatusCode);
     }
 
-    private GrpcClient Client(X509Certificate2 certificate) => new(new GrpcClientOptions
+    private GrpcChannel ChannelWith(X509Certificate2 certificate) => GateChannel.Create(new GateClientOptions
     {
         Address = _gate.Address,
         AcceptAnyServerCertificate = true,
-        ClientCertificates = [certificate],
+        ClientCertificate = certificate,
+        MaxAttempts = 1,
     });
 
     private static CheckRequest Request()

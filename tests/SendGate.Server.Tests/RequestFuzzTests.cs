@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SendGate.Access;
 using SendGate.Contracts.V1;
 using SendGate.Core.Recipients;
-using SendGate.Grpc;
+using Grpc.Core;
 using SendGate.Server.Gate;
 
 namespace SendGate.Server.Tests;
@@ -45,18 +45,24 @@ public sealed class RequestFuzzTests(GateServerFixture fixture) : IClassFixture<
 
             try
             {
-                var response = processor.Process(view, GateClient.Anonymous, "Check");
-                Assert.Equal(view.Count, response.Count);
-                sink.ResetWrittenCount();
-                response.WriteTo(sink); // encodes the answer and returns the buffer to its pool
-                Assert.True(sink.WrittenCount >= view.Count);
-                decided++;
-            }
-            catch (GrpcException e)
-            {
-                Assert.NotEqual(StatusCode.Unknown, e.Status.Code);
-                Assert.False(string.IsNullOrEmpty(e.Status.Detail));
-                refused++;
+                var outcome = processor.Process(view, GateClient.Anonymous, "Check");
+                if (outcome.Answer is { } response)
+                {
+                    Assert.Null(outcome.Rejection);
+                    Assert.Equal(view.Count, response.Count);
+                    sink.ResetWrittenCount();
+                    response.WriteTo(sink); // encodes the answer and returns the buffer to its pool
+                    Assert.True(sink.WrittenCount >= view.Count);
+                    decided++;
+                }
+                else
+                {
+                    // A rejection names what to fix, and maps to a definite status (never UNKNOWN or INTERNAL).
+                    var rejection = outcome.Rejection!;
+                    Assert.False(string.IsNullOrEmpty(rejection.Sentence));
+                    Assert.DoesNotContain(GateStatus.Code(rejection.Kind), new[] { StatusCode.Unknown, StatusCode.Internal });
+                    refused++;
+                }
             }
             finally
             {

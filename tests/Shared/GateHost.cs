@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SendGate.Core.Hashing;
 using SendGate.Feed.Status;
-using SendGate.Grpc.Client;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using SendGate.Client;
+using SendGate.Contracts.V1;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SendGate.Server.Hosting;
@@ -27,7 +30,10 @@ public sealed class GateHost : IAsyncDisposable
         ConsentsPath = consentsPath;
         Address = address;
         Admin = admin;
-        Client = new GrpcClient(new GrpcClientOptions { Address = address, AcceptAnyServerCertificate = address.Scheme == "https" });
+        // No retries: a test sees each refusal as the gate sent it.
+        Channel = GateChannel.Create(new GateClientOptions { Address = address, AcceptAnyServerCertificate = address.Scheme == "https", MaxAttempts = 1 });
+        Gate = new Gate.GateClient(Channel);
+        Health = new Health.HealthClient(Channel);
     }
 
     public Uri Address { get; }
@@ -36,7 +42,11 @@ public sealed class GateHost : IAsyncDisposable
 
     public string ConsentsPath { get; }
 
-    public GrpcClient Client { get; }
+    public GrpcChannel Channel { get; }
+
+    public Gate.GateClient Gate { get; }
+
+    public Health.HealthClient Health { get; }
 
     public static RecipientHasher Hasher { get; } = new(HashingKey.ParseBase64(KeyBase64));
 
@@ -73,8 +83,9 @@ public sealed class GateHost : IAsyncDisposable
             await app.Services.GetRequiredService<FeedStatus>().CaughtUp.WaitAsync(TimeSpan.FromSeconds(60));
         }
 
+        // The gRPC TCP endpoint (a Unix socket, when also asked for, is reached by its path).
         var grpc = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Select(a => new Uri(a)).Single(a => a.Port != adminPort);
+            .Where(a => !a.Contains("unix:", StringComparison.Ordinal)).Select(a => new Uri(a)).Single(a => a.Port != adminPort);
         return new GateHost(app, directory, path, grpc, new Uri($"http://127.0.0.1:{adminPort}"));
     }
 
@@ -106,7 +117,7 @@ public sealed class GateHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        Channel.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         Directory.Delete(_directory, recursive: true);

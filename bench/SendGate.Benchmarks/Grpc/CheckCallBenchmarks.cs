@@ -3,24 +3,23 @@ using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Routing;
 using SendGate.Access;
 using SendGate.Audit;
 using SendGate.Contracts.V1;
 using SendGate.Core.Consent;
 using SendGate.Core.Hashing;
 using SendGate.Core.Recipients;
-using SendGate.Grpc.Server;
 using SendGate.Index;
+using SendGate.Server.Access;
 using SendGate.Server.Hosting;
 using SendGate.Synthetic;
 
 namespace SendGate.Benchmarks.Grpc;
 
 /// <summary>
-/// A whole Check in process, per recipient: the framed request bytes through the gRPC dispatcher
-/// and the gate's handler (parse, normalize, hash, look up, decide, encode) to the response bytes
+/// A whole Check in process, per recipient: the framed request bytes through grpc-dotnet's
+/// endpoint for the method (behind the access middleware when guarded) and the gate's handler (parse, normalize, hash, look up, decide, encode) to the response bytes
 /// and trailers — no sockets. 1,000 recipients per call, half of them holding consent, over an
 /// index of 10^6 tuples. Baseline: the index lookups of the same 1,000 keys alone, so the ratio
 /// is what the call costs around the lookups. <see cref="Guarded"/> adds what production runs
@@ -32,10 +31,9 @@ public class CheckCallBenchmarks
     private const int Batch = 1000;
     private const int Stored = 1_000_000;
     private const uint Brand = 123457;
-    private static readonly RequestDelegate NotFound = _ => Task.CompletedTask;
     private WebApplication _app = null!;
     private string _feedFile = string.Empty;
-    private GrpcDispatcherMiddleware _dispatcher = null!;
+    private RequestDelegate _call = null!;
     private ConsentStore _store = null!;
     private ConsentKey[] _keys = [];
     private readonly ConsentLookup[] _results = new ConsentLookup[Batch];
@@ -88,8 +86,16 @@ public class CheckCallBenchmarks
         hashed.KeyId = hasher.KeyId;
         hashed.RecipientKeys.AddRange(_keys.Select(k => ByteString.CopyFrom(k.Recipient.ToArray())));
 
-        var registry = _app.Services.GetRequiredService<GrpcServiceRegistry>();
-        _dispatcher = new GrpcDispatcherMiddleware(NotFound, registry, _app.Services.GetRequiredService<IOptions<GrpcServerOptions>>(), NullLogger<GrpcDispatcherMiddleware>.Instance, _app.Services.GetService<IGrpcCallAuthenticator>());
+        // What Kestrel would run for the method after routing: the access middleware (when on), then grpc-dotnet's handler.
+        var endpoint = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Single(e => e.RoutePattern.RawText == "/sendgate.v1.Gate/Check" && e.RequestDelegate is not null);
+        RequestDelegate handler = endpoint.RequestDelegate!;
+        var access = new AccessMiddleware(handler, _app.Services.GetRequiredService<AccessGuard>());
+        _call = context =>
+        {
+            context.SetEndpoint(endpoint);
+            return Guarded ? access.InvokeAsync(context) : handler(context);
+        };
         string? authorization = Guarded ? "Bearer " + apiKey : null;
         _phones = new InProcessHttpContext("/sendgate.v1.Gate/Check", InProcessHttpContext.Frame(plain), authorization);
         _preHashed = new InProcessHttpContext("/sendgate.v1.Gate/Check", InProcessHttpContext.Frame(hashed), authorization);
@@ -126,10 +132,10 @@ public class CheckCallBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Batch)]
-    public Task CheckPreHashed() => _dispatcher.InvokeAsync(_preHashed.Reset());
+    public Task CheckPreHashed() => _call(_preHashed.Reset());
 
     [Benchmark(OperationsPerInvoke = Batch)]
-    public Task CheckWrittenPhones() => _dispatcher.InvokeAsync(_phones.Reset());
+    public Task CheckWrittenPhones() => _call(_phones.Reset());
 
     private static CheckRequest Request() => new()
     {
@@ -148,7 +154,7 @@ public class CheckCallBenchmarks
 
     private void Verify(InProcessHttpContext call)
     {
-        _dispatcher.InvokeAsync(call.Reset()).GetAwaiter().GetResult();
+        _call(call.Reset()).GetAwaiter().GetResult();
         if (call.Trailers["grpc-status"] != "0")
         {
             throw new InvalidOperationException($"Check did not succeed in process (status '{call.Trailers["grpc-status"]}').");

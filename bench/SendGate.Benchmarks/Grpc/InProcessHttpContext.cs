@@ -48,7 +48,7 @@ internal sealed class InProcessHttpContext
     public IHeaderDictionary Trailers => _trailers.Trailers;
 
     /// <summary>A gRPC length-prefixed message: the request body of a unary call.</summary>
-    public static byte[] Frame(Google.Protobuf.IMessage message) => SendGate.Grpc.Protocol.GrpcProtocol.Frame(Google.Protobuf.MessageExtensions.ToByteArray(message));
+    public static byte[] Frame(Google.Protobuf.IMessage message) => SendGate.Client.GrpcFrame.Of(Google.Protobuf.MessageExtensions.ToByteArray(message));
 
     public HttpContext Reset()
     {

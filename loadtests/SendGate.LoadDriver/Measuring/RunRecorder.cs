@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using SendGate.Grpc;
+using Grpc.Core;
 
 namespace SendGate.LoadDriver.Measuring;
 

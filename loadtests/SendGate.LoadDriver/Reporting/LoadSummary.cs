@@ -1,4 +1,4 @@
-using SendGate.Grpc;
+using Grpc.Core;
 using SendGate.LoadDriver.Measuring;
 
 namespace SendGate.LoadDriver.Reporting;

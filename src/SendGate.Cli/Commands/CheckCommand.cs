@@ -1,6 +1,6 @@
 using System.CommandLine;
-using SendGate.Client;
-using SendGate.Grpc;
+using Grpc.Core;
+using SendGate.Contracts.V1;
 
 namespace SendGate.Cli.Commands;
 
@@ -28,7 +28,8 @@ internal static class CheckCommand
                 return 2;
             }
 
-            using var client = GateConnection.Client(parse);
+            using var channel = GateConnection.OpenChannel(parse);
+            var gate = new Gate.GateClient(channel);
             int allowed = 0;
             var totals = new SortedDictionary<string, int>(StringComparer.Ordinal);
             try
@@ -37,7 +38,7 @@ internal static class CheckCommand
                 {
                     var request = GateConnection.Request(parse);
                     request.Recipients.AddRange(chunk);
-                    var response = await client.UnaryAsync(GateMethods.Check, request, GateConnection.CallOptions(parse, cancellationToken));
+                    var response = await gate.CheckAsync(request, GateConnection.CallOptions(parse, cancellationToken));
                     for (int i = 0; i < chunk.Length; i++)
                     {
                         string reason = GateConnection.ReasonName(response.Reasons[i]);
@@ -48,7 +49,7 @@ internal static class CheckCommand
                     allowed += (int)response.Allowed;
                 }
             }
-            catch (GrpcException error)
+            catch (RpcException error)
             {
                 return GateConnection.Fail(parse, error);
             }

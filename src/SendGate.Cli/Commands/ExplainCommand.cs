@@ -1,7 +1,6 @@
 using System.CommandLine;
-using SendGate.Client;
 using SendGate.Contracts.V1;
-using SendGate.Grpc;
+using Grpc.Core;
 
 namespace SendGate.Cli.Commands;
 
@@ -25,10 +24,11 @@ internal static class ExplainCommand
                 Kind = check.Kind,
                 Recipient = parse.GetRequiredValue(recipient),
             };
-            using var client = GateConnection.Client(parse);
+            using var channel = GateConnection.OpenChannel(parse);
+            var gate = new Gate.GateClient(channel);
             try
             {
-                var response = await client.UnaryAsync(GateMethods.Explain, request, GateConnection.CallOptions(parse, cancellationToken));
+                var response = await gate.ExplainAsync(request, GateConnection.CallOptions(parse, cancellationToken));
                 parse.InvocationConfiguration.Output.WriteLine($"reason:      {GateConnection.ReasonName((int)response.Reason)}");
                 parse.InvocationConfiguration.Output.WriteLine($"why:         {response.Detail}");
                 if (response.NormalizedRecipient.Length > 0)
@@ -54,7 +54,7 @@ internal static class ExplainCommand
                 parse.InvocationConfiguration.Output.WriteLine($"watermark:   version {response.Watermark?.Version}, {string.Join(", ", response.Watermark?.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}") ?? [])}");
                 return 0;
             }
-            catch (GrpcException error)
+            catch (RpcException error)
             {
                 return GateConnection.Fail(parse, error);
             }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using SendGate.Client;
-using SendGate.Grpc;
+using Grpc.Core;
+using SendGate.Contracts.V1;
 
 namespace SendGate.Cli.Commands;
 
@@ -21,7 +21,8 @@ internal static class FilterCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var lines = (await File.ReadAllLinesAsync(parse.GetRequiredValue(input).FullName, cancellationToken)).Where(l => l.Trim().Length > 0).ToArray();
-            using var client = GateConnection.Client(parse);
+            using var channel = GateConnection.OpenChannel(parse);
+            var gate = new Gate.GateClient(channel);
             var chunks = lines.Chunk(Math.Max(1, parse.GetValue(batch))).ToArray();
             var totals = new SortedDictionary<string, int>(StringComparer.Ordinal);
             long kept = 0;
@@ -29,26 +30,26 @@ internal static class FilterCommand
             try
             {
                 await using var writer = new StreamWriter(parse.GetRequiredValue(output).FullName);
-                using var call = client.DuplexStreaming(GateMethods.CheckStream, GateConnection.CallOptions(parse, cancellationToken) with { Timeout = null });
+                using var call = gate.CheckStream(cancellationToken: cancellationToken); // a list takes as long as it takes: no deadline
                 var sending = Task.Run(async () =>
                 {
                     foreach (var chunk in chunks)
                     {
                         var request = GateConnection.Request(parse);
                         request.Recipients.AddRange(chunk);
-                        await call.WriteAsync(request, cancellationToken);
+                        await call.RequestStream.WriteAsync(request, cancellationToken);
                     }
 
-                    call.Complete();
+                    await call.RequestStream.CompleteAsync();
                 }, cancellationToken);
                 foreach (var chunk in chunks)
                 {
-                    if (!await call.MoveNextAsync(cancellationToken))
+                    if (!await call.ResponseStream.MoveNext(cancellationToken))
                     {
-                        throw new GrpcException(StatusCode.Internal, "the gate ended the stream early");
+                        throw new RpcException(new Status(StatusCode.Internal, "the gate ended the stream early"));
                     }
 
-                    byte[] reasons = call.Current.Reasons.ToByteArray();
+                    byte[] reasons = call.ResponseStream.Current.Reasons.ToByteArray();
                     for (int i = 0; i < chunk.Length; i++)
                     {
                         string reason = GateConnection.ReasonName(reasons[i]);
@@ -63,7 +64,7 @@ internal static class FilterCommand
 
                 await sending;
             }
-            catch (GrpcException error)
+            catch (RpcException error)
             {
                 return GateConnection.Fail(parse, error);
             }

@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Grpc.Core;
+using Grpc.Net.Client;
+using SendGate.Client;
 using SendGate.Contracts.V1;
 using SendGate.Core.Domain;
-using SendGate.Grpc;
-using SendGate.Grpc.Client;
 
 namespace SendGate.Cli.Commands;
 
@@ -11,17 +12,17 @@ internal static class GateConnection
 {
     public static Option<Uri> Address { get; } = new("--address", "-a")
     {
-        Description = "The gate's gRPC address (http:// for h2c, https:// for TLS)",
+        Description = "The gate's gRPC address (http:// for h2c, https:// for TLS, unix:/PATH for a Unix socket)",
         DefaultValueFactory = _ => new Uri("http://127.0.0.1:50051"),
         CustomParser = result =>
         {
             string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or GateChannel.UnixScheme)
             {
                 return uri;
             }
 
-            result.AddError($"'{text}' is not a gate address: expected http://HOST:PORT or https://HOST:PORT");
+            result.AddError($"'{text}' is not a gate address: expected http://HOST:PORT, https://HOST:PORT or unix:/PATH");
             return null;
         },
     };
@@ -61,12 +62,13 @@ internal static class GateConnection
         command.Add(ApiKey);
     }
 
-    public static GrpcClient Client(ParseResult parse) => new(new GrpcClientOptions { Address = parse.GetRequiredValue(Address) });
+    /// <summary>A channel to the gate, with the API key as call credentials; dispose it when done.</summary>
+    public static GrpcChannel OpenChannel(ParseResult parse) =>
+        GateChannel.Create(new GateClientOptions { Address = parse.GetRequiredValue(Address), ApiKey = parse.GetValue(ApiKey) });
 
-    public static GrpcCallOptions CallOptions(ParseResult parse, CancellationToken cancellationToken) =>
-        new(TimeSpan.FromSeconds(parse.GetValue(Timeout)),
-            parse.GetValue(ApiKey) is { Length: > 0 } key ? [new("authorization", "Bearer " + key)] : null,
-            cancellationToken);
+    /// <summary>The per-call deadline (--timeout) and cancellation.</summary>
+    public static CallOptions CallOptions(ParseResult parse, CancellationToken cancellationToken) =>
+        new(deadline: DateTime.UtcNow.AddSeconds(parse.GetValue(Timeout)), cancellationToken: cancellationToken);
 
     public static CheckRequest Request(ParseResult parse) => new()
     {
@@ -81,7 +83,7 @@ internal static class GateConnection
     public static string ReasonName(int reason) => ((Core.Domain.Reason)reason).Name();
 
     /// <summary>Prints a call failure the way an operator can act on it; returns the exit code.</summary>
-    public static int Fail(ParseResult parse, GrpcException error)
+    public static int Fail(ParseResult parse, RpcException error)
     {
         parse.InvocationConfiguration.Error.WriteLine($"error: {error.StatusCode}: {error.Status.Detail}");
         return 1;

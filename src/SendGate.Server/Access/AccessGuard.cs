@@ -1,29 +1,25 @@
-using System.Globalization;
-using SendGate.Access;
 using Microsoft.Extensions.Options;
+using SendGate.Access;
 using SendGate.Audit;
 using SendGate.Core.Domain;
-using SendGate.Grpc;
-using SendGate.Grpc.Server;
+using SendGate.Server.Gate;
 using SendGate.Server.Hosting;
 using SendGate.Server.Observability;
 
 namespace SendGate.Server.Access;
 
 /// <summary>
-/// The gate's access control on the gRPC transport. Every call is authenticated before its
-/// handler runs (API key, else client certificate); handlers then ask for the caller's admission
-/// to what the request names. Refusals say what the caller lacks, never whether data exists.
-/// Clients, keys, grants and limits reload with the configuration (a new key works, a removed
-/// one stops working, without a restart); a reload that would not work is refused and logged,
-/// and the previous clients stay. The mode (on or off) is fixed at start.
+/// The gate's access control. Every gRPC call is authenticated before its request is read (API
+/// key, else client certificate: <see cref="AccessMiddleware"/>); processors then ask for the
+/// caller's admission to what the request names. Rejections say what the caller lacks, never
+/// whether data exists. Clients, keys, grants and limits reload with the configuration (a new key
+/// works, a removed one stops working, without a restart); a reload that would not work is
+/// refused and logged, and the previous clients stay. The mode (on or off) is fixed at start.
 /// </summary>
-internal sealed partial class AccessGuard : IGrpcCallAuthenticator, IDisposable
+internal sealed partial class AccessGuard : IDisposable
 {
     private const string HealthPrefix = "/grpc.health.v1.Health/";
     private const string ReflectionPrefix = "/grpc.reflection.";
-    private static readonly GrpcStatus Unauthenticated = new(StatusCode.Unauthenticated,
-        "A valid API key (metadata 'authorization: Bearer <key>' or 'x-api-key: <key>') or client certificate is required.");
 
     private readonly AccessSettings _settings;
     private readonly TimeProvider _clock;
@@ -63,31 +59,32 @@ internal sealed partial class AccessGuard : IGrpcCallAuthenticator, IDisposable
     /// <summary>False when access control is off: every caller is <see cref="GateClient.Anonymous"/>.</summary>
     public bool Required { get; }
 
-    public GrpcStatus? Authenticate(GrpcCallContext context)
+    /// <summary>
+    /// Names the caller of <paramref name="method"/> (a gRPC path, <c>/package.Service/Method</c>) in
+    /// <paramref name="context"/>'s features, or returns why it may not call. Health and reflection
+    /// may be open to anyone (Access:OpenHealth, Access:OpenReflection).
+    /// </summary>
+    public Rejection? Authenticate(string method, HttpContext context)
     {
-        if (!Required)
-        {
-            context.Caller = GateClient.Anonymous;
-            return null;
-        }
-
-        if ((_openHealth && context.Method.StartsWith(HealthPrefix, StringComparison.Ordinal)) ||
-            (_openReflection && context.Method.StartsWith(ReflectionPrefix, StringComparison.Ordinal)))
+        if (!Required ||
+            (_openHealth && method.StartsWith(HealthPrefix, StringComparison.Ordinal)) ||
+            (_openReflection && method.StartsWith(ReflectionPrefix, StringComparison.Ordinal)))
         {
             return null;
         }
 
         GateClient? client = null;
-        if (ApiKeys.TryRead(context.GetHeader("authorization"), context.GetHeader("x-api-key"), out var key, out string? malformed))
+        var headers = context.Request.Headers;
+        if (ApiKeys.TryRead(headers.Authorization, headers["x-api-key"], out var key, out string? malformed))
         {
             client = Volatile.Read(ref _directory).FindByKey(key);
         }
         else if (malformed is not null)
         {
             _metrics.RecordRefused(null, "unauthenticated");
-            return new GrpcStatus(StatusCode.Unauthenticated, $"Malformed credentials: {malformed}.");
+            return Rejections.MalformedCredentials(malformed);
         }
-        else if (context.HttpContext.Connection.ClientCertificate is { } certificate)
+        else if (context.Connection.ClientCertificate is { } certificate)
         {
             // Kestrel has validated the chain against Grpc:Tls:ClientCaPath before the call got here.
             client = Volatile.Read(ref _directory).FindBySubject(certificate.SubjectName);
@@ -96,36 +93,29 @@ internal sealed partial class AccessGuard : IGrpcCallAuthenticator, IDisposable
         if (client is null)
         {
             _metrics.RecordRefused(null, "unauthenticated");
-            return Unauthenticated;
+            return Rejections.Unauthenticated;
         }
 
-        context.Caller = client;
+        context.Features.Set(client);
         return null;
     }
 
+    /// <summary>The caller <see cref="Authenticate"/> named; with access control off, <see cref="GateClient.Anonymous"/>; otherwise null (never served as anyone).</summary>
+    public GateClient? Caller(HttpContext context) => Required ? context.Features.Get<GateClient>() : GateClient.Anonymous;
+
     public void Dispose() => _reloads?.Dispose();
 
-    /// <summary>The authenticated caller; a call that somehow has none is refused, never served as anyone.</summary>
-    public static GateClient Caller(GrpcCallContext context) =>
-        context.Caller as GateClient ?? throw new GrpcException(Unauthenticated);
-
-    /// <summary>Admits a Check or throws the refusal's status (PERMISSION_DENIED, RESOURCE_EXHAUSTED with a retry hint).</summary>
-    public void AdmitCheck(GateClient client, uint iysCode, uint brand, Channel channel, int recipients, int gateMaxBatch)
+    /// <summary>Admits a Check, or says why not (not granted; over the batch cap, the burst or the rate, with when to retry).</summary>
+    public Rejection? AdmitCheck(GateClient client, string method, uint iysCode, uint brand, Channel channel, int recipients, int gateMaxBatch)
     {
         var admission = client.AdmitCheck(iysCode, brand, channel, recipients, gateMaxBatch);
-        if (!admission.IsAdmitted)
-        {
-            throw Refuse(client, admission, "second", $"Check for iys_code {iysCode}, brand_code {brand}, channel {channel.Name()}");
-        }
+        return admission.IsAdmitted ? null : Refuse(client, admission, "second", method, iysCode, brand, channel);
     }
 
-    public void AdmitExplain(GateClient client, uint iysCode, uint brand, Channel channel)
+    public Rejection? AdmitExplain(GateClient client, uint iysCode, uint brand, Channel channel)
     {
         var admission = client.AdmitExplain(iysCode, brand, channel);
-        if (!admission.IsAdmitted)
-        {
-            throw Refuse(client, admission, "minute", $"Explain for iys_code {iysCode}, brand_code {brand}, channel {channel.Name()}");
-        }
+        return admission.IsAdmitted ? null : Refuse(client, admission, "minute", "Explain", iysCode, brand, channel);
     }
 
     private void Reload(AccessOptions options)
@@ -161,28 +151,21 @@ internal sealed partial class AccessGuard : IGrpcCallAuthenticator, IDisposable
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Access:Clients changed while access control is off: restart the gate to turn it on")]
     private static partial void LogReloadIgnored(ILogger logger);
 
-    private GrpcException Refuse(GateClient client, Admission admission, string per, string what)
+    private Rejection Refuse(GateClient client, Admission admission, string per, string method, uint iysCode, uint brand, Channel channel)
     {
         switch (admission.Refusal)
         {
             case Refusal.NotGranted:
                 _metrics.RecordRefused(client.Name, "permission_denied");
-                return new GrpcException(StatusCode.PermissionDenied, $"This client ({client.Name}) is not granted {what}.");
+                return Rejections.NotGranted(client.Name, method, iysCode, brand, channel);
             case Refusal.BatchTooLarge:
                 _metrics.RecordRefused(client.Name, "batch_too_large");
-                return new GrpcException(StatusCode.ResourceExhausted, $"At most {admission.Limit} recipients per request for this client: split the batch.");
+                return Rejections.OverClientBatch(admission.Limit);
             default:
                 _metrics.RecordRefused(client.Name, "rate_limited");
-                if (admission.RetryAfter == Timeout.InfiniteTimeSpan)
-                {
-                    return new GrpcException(StatusCode.ResourceExhausted, $"The request is larger than this client's burst ({admission.Limit}): split the batch.");
-                }
-
-                // grpc-retry-pushback-ms is what gRPC clients' retry policies honour; retry-after-ms is for everyone else.
-                string millis = Math.Max(1, (long)Math.Ceiling(admission.RetryAfter.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
-                return new GrpcException(
-                    new GrpcStatus(StatusCode.ResourceExhausted, $"Rate limit of this client reached ({admission.Limit} per {per}): retry after {millis} ms."),
-                    [new("retry-after-ms", millis), new("grpc-retry-pushback-ms", millis)]);
+                return admission.RetryAfter == Timeout.InfiniteTimeSpan
+                    ? Rejections.OverBurst(admission.Limit)
+                    : Rejections.RateLimited(admission.Limit, per, admission.RetryAfter);
         }
     }
 }

@@ -7,7 +7,6 @@ using SendGate.Core.Domain;
 using SendGate.Core.Hashing;
 using SendGate.Core.Policy;
 using SendGate.Core.Recipients;
-using SendGate.Grpc;
 using SendGate.Index;
 using SendGate.Server.Access;
 using SendGate.Server.Observability;
@@ -30,24 +29,32 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
     /// <summary>Longest request id copied into the decision log.</summary>
     private const int MaxLoggedRequestId = 128;
 
-    public CheckResponseBuffer Process(CheckRequestView request, GateClient client, string method)
+    public Outcome<CheckResponseBuffer> Process(CheckRequestView request, GateClient client, string method)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (request.RecipientCount > 0 && request.KeyCount > 0)
         {
-            throw new GrpcException(StatusCode.InvalidArgument, "A request carries recipients or recipient_keys, not both: send them in separate requests.");
+            return Rejections.RecipientsAndKeys;
         }
 
         if (request.Count > rules.MaxBatch)
         {
-            throw new GrpcException(StatusCode.InvalidArgument, $"At most {rules.MaxBatch} recipients per request (Limits:MaxBatch); this one has {request.Count}: split the batch.");
+            return Rejections.OverGateBatch(rules.MaxBatch, request.Count);
         }
 
-        var (channel, type) = GateRules.Validate(request.BrandCode, request.Channel, request.RecipientType);
-        access.AdmitCheck(client, request.IysCode, request.BrandCode, channel, request.Count, rules.MaxBatch);
+        if (GateRules.Validate(request.BrandCode, request.Channel, request.RecipientType, out var channel, out var type) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (access.AdmitCheck(client, method, request.IysCode, request.BrandCode, channel, request.Count, rules.MaxBatch) is { } refused)
+        {
+            return refused;
+        }
+
         if (request.HasKeys && request.KeyId != 0 && request.KeyId != hasher.KeyId)
         {
-            throw new GrpcException(StatusCode.FailedPrecondition, $"recipient_keys were made with hashing key {request.KeyId:x8}; this gate uses {hasher.KeyId:x8}. Hash with the gate's key, or send recipients as written.");
+            return Rejections.WrongHashingKey(request.KeyId, hasher.KeyId);
         }
 
         var kind = GateRules.Kind(request.Kind);

@@ -7,8 +7,10 @@ namespace SendGate.Server.Gate;
 /// <summary>
 /// A <c>sendgate.v1.CheckRequest</c> as received: scalar fields decoded, recipients left in
 /// place as (offset, length) into the request bytes, so that a 100,000-recipient request
-/// allocates no string per recipient. The bytes are the transport's (valid for the call) or,
-/// when the request arrived in several segments, one pooled copy. Pooled; release after use.
+/// allocates no string per recipient. The bytes are one pooled copy of the message: grpc-dotnet
+/// lends its buffer only for the deserializer call and reuses it once the call is read, while
+/// the view lives until the answer is written (a 1,000-recipient request is a 16 KB memcpy, about
+/// a microsecond). Pooled; release after use.
 /// </summary>
 internal sealed class CheckRequestView
 {
@@ -59,16 +61,9 @@ internal sealed class CheckRequestView
         var view = Pool.Get();
         try
         {
-            if (payload.IsSingleSegment)
-            {
-                view.Bytes = payload.First;
-            }
-            else
-            {
-                view._rented = ArrayPool<byte>.Shared.Rent((int)payload.Length);
-                payload.CopyTo(view._rented);
-                view.Bytes = view._rented.AsMemory(0, (int)payload.Length);
-            }
+            view._rented = ArrayPool<byte>.Shared.Rent((int)payload.Length);
+            payload.CopyTo(view._rented);
+            view.Bytes = view._rented.AsMemory(0, (int)payload.Length);
 
             view.Decode(maxEntries);
             return view;

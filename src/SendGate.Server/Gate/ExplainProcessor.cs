@@ -8,7 +8,6 @@ using SendGate.Core.Consent;
 using SendGate.Core.Hashing;
 using SendGate.Core.Policy;
 using SendGate.Core.Recipients;
-using SendGate.Grpc;
 using SendGate.Index;
 using SendGate.Server.Access;
 using SendGate.Server.Observability;
@@ -20,10 +19,23 @@ namespace SendGate.Server.Gate;
 internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hasher, GateRules rules, WatermarkSource watermarks,
     AccessGuard access, DecisionLog decisions, GateMetrics metrics, TimeProvider clock)
 {
-    public ExplainResponse Explain(ExplainRequest request, GateClient client)
+    public Outcome<ExplainResponse> Explain(ExplainRequest request, GateClient client)
     {
-        var (channel, type) = GateRules.Validate(request.BrandCode, (ulong)(long)request.Channel, (ulong)(long)request.RecipientType);
-        access.AdmitExplain(client, request.IysCode, request.BrandCode, channel);
+        if (GateRules.Validate(request.BrandCode, (ulong)(long)request.Channel, (ulong)(long)request.RecipientType, out var channel, out var type) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (request.Recipient.Length > 0 == !request.RecipientKey.IsEmpty)
+        {
+            return Rejections.ExplainNeedsOneRecipient;
+        }
+
+        if (access.AdmitExplain(client, request.IysCode, request.BrandCode, channel) is { } refused)
+        {
+            return refused;
+        }
+
         var response = Answer(request, channel, type);
         metrics.RecordExplain(client.Name);
         if (decisions.Enabled)
@@ -39,13 +51,6 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
 
     private ExplainResponse Answer(ExplainRequest request, Core.Domain.Channel channel, Core.Domain.RecipientType type)
     {
-        bool hasAddress = request.Recipient.Length > 0;
-        bool hasKey = !request.RecipientKey.IsEmpty;
-        if (hasAddress == hasKey)
-        {
-            throw new GrpcException(StatusCode.InvalidArgument, "Give the recipient as written (recipient) or its 16-byte key (recipient_key): one of the two.");
-        }
-
         var context = rules.Context(request.IysCode, GateRules.Kind((ulong)(long)request.Kind));
         var response = new ExplainResponse { Watermark = watermarks.Current.Message };
         if (!TryResolve(request, channel, out var recipient, out string normalized, out var error))

@@ -1,28 +1,57 @@
-using System.Buffers;
-using SendGate.Grpc;
+using Google.Protobuf;
+using Grpc.Core;
 
 namespace SendGate.Server.Gate;
 
-/// <summary>Check requests decoded in place (server side only).</summary>
-internal sealed class CheckRequestMarshaller(int maxEntries) : GrpcMarshaller<CheckRequestView>
+/// <summary>
+/// How sendgate.v1.Gate's messages cross grpc-dotnet. Check requests are decoded in place
+/// (<see cref="CheckRequestView"/>: no string per recipient) and Check responses written straight
+/// into the transport's buffer from a pooled <see cref="CheckResponseBuffer"/>; Explain, which is
+/// rare and small, uses the generated messages.
+/// </summary>
+internal static class GateMarshallers
 {
-    public override string? MessageTypeName => "sendgate.v1.CheckRequest";
+    /// <summary>Entries past <paramref name="maxEntries"/> are counted, not recorded: the processor then refuses the batch.</summary>
+    public static Marshaller<CheckRequestView> CheckRequest(int maxEntries) => new(
+        static (_, _) => throw new NotSupportedException("The gate does not send CheckRequests."),
+        context =>
+        {
+            try
+            {
+                return CheckRequestView.Parse(context.PayloadAsReadOnlySequence(), maxEntries);
+            }
+            catch (InvalidDataException malformed)
+            {
+                throw GateStatus.ToRpcException(Rejections.MalformedRequest("CheckRequest", malformed.Message));
+            }
+        });
 
-    public override CheckRequestView Parse(in ReadOnlySequence<byte> payload) => CheckRequestView.Parse(payload, maxEntries);
+    public static Marshaller<CheckResponseBuffer> CheckResponse { get; } = new(
+        static (response, context) =>
+        {
+            context.SetPayloadLength(response.GetSize());
+            response.WriteTo(context.GetBufferWriter()); // returns the buffer to its pool
+            context.Complete();
+        },
+        static _ => throw new NotSupportedException("The gate does not receive CheckResponses."));
 
-    public override int GetSize(CheckRequestView message) => throw new NotSupportedException("The server does not send CheckRequests.");
-
-    public override void Write(CheckRequestView message, IBufferWriter<byte> writer) => throw new NotSupportedException("The server does not send CheckRequests.");
-}
-
-/// <summary>Check responses written straight into the transport's buffer, then returned to their pool.</summary>
-internal sealed class CheckResponseMarshaller : GrpcMarshaller<CheckResponseBuffer>
-{
-    public override string? MessageTypeName => "sendgate.v1.CheckResponse";
-
-    public override CheckResponseBuffer Parse(in ReadOnlySequence<byte> payload) => throw new NotSupportedException("The server does not receive CheckResponses.");
-
-    public override int GetSize(CheckResponseBuffer message) => message.GetSize();
-
-    public override void Write(CheckResponseBuffer message, IBufferWriter<byte> writer) => message.WriteTo(writer);
+    public static Marshaller<T> Protobuf<T>(MessageParser<T> parser)
+        where T : class, IMessage<T> => new(
+        static (message, context) =>
+        {
+            context.SetPayloadLength(message.CalculateSize());
+            message.WriteTo(context.GetBufferWriter());
+            context.Complete();
+        },
+        context =>
+        {
+            try
+            {
+                return parser.ParseFrom(context.PayloadAsReadOnlySequence());
+            }
+            catch (InvalidProtocolBufferException malformed)
+            {
+                throw GateStatus.ToRpcException(Rejections.MalformedRequest(typeof(T).Name, malformed.Message));
+            }
+        });
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using SendGate.Core.Domain;
 using SendGate.Core.Policy;
 using SendGate.Feed.Status;
-using SendGate.Grpc;
 using SendGate.Server.Hosting;
 
 namespace SendGate.Server.Gate;
@@ -34,27 +33,22 @@ internal sealed class GateRules(IOptions<PolicyOptions> policy, IOptions<LimitsO
 
     public DecisionContext Context(uint iysCode, MessageKind kind) => DecisionContext.Create(kind, _exempt.Contains(iysCode), IsStale);
 
-    /// <summary>The channel, brand and recipient type of a request, or INVALID_ARGUMENT saying what to fix.</summary>
-    public static (Channel Channel, RecipientType Type) Validate(uint brandCode, ulong channel, ulong recipientType)
+    /// <summary>The channel and recipient type of a request, or the refusal saying what to fix.</summary>
+    public static Rejection? Validate(uint brandCode, ulong channel, ulong recipientType, out Channel parsedChannel, out RecipientType type)
     {
-        var parsedChannel = channel <= 3 ? (Channel)channel : (Channel)byte.MaxValue;
+        parsedChannel = channel <= 3 ? (Channel)channel : (Channel)byte.MaxValue;
+        type = recipientType <= 2 ? ((RecipientType)recipientType).Normalize() : RecipientType.Unspecified;
         if (!parsedChannel.IsDefined())
         {
-            throw new GrpcException(StatusCode.InvalidArgument, "channel is required: CHANNEL_MESAJ, CHANNEL_ARAMA or CHANNEL_EPOSTA.");
+            return Rejections.ChannelRequired;
         }
 
         if (brandCode == 0)
         {
-            throw new GrpcException(StatusCode.InvalidArgument, "brand_code is required: the İYS brand code the consent is held for.");
+            return Rejections.BrandRequired;
         }
 
-        var type = recipientType <= 2 ? ((RecipientType)recipientType).Normalize() : RecipientType.Unspecified;
-        if (type == RecipientType.Unspecified)
-        {
-            throw new GrpcException(StatusCode.InvalidArgument, "recipient_type must be RECIPIENT_TYPE_BIREYSEL or RECIPIENT_TYPE_TACIR (or unset for BIREYSEL).");
-        }
-
-        return (parsedChannel, type);
+        return type == RecipientType.Unspecified ? Rejections.RecipientTypeInvalid : null;
     }
 
     public static MessageKind Kind(ulong kind) => kind <= 2 ? ((MessageKind)kind).Normalize() : MessageKind.Commercial;

@@ -1,5 +1,4 @@
 using SendGate.Feed.Status;
-using SendGate.Grpc.Health;
 using SendGate.Index;
 using SendGate.Server.Observability;
 
@@ -24,11 +23,11 @@ internal static class AdminEndpoints
         string host = "*:" + adminPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8")).RequireHost(host);
         app.MapGet("/healthz", () => Results.Text("alive\n")).RequireHost(host);
-        app.MapGet("/readyz", (HealthStatusRegistry health, FeedStatus feed) =>
+        app.MapGet("/readyz", (ReadinessService readiness, FeedStatus feed) =>
         {
             var progress = feed.Current;
-            string body = $"status: {health.GetStatus(HealthStatusRegistry.Server)}\nfresh_as_of: {progress.FreshAsOf:O}\npositions: {string.Join(", ", progress.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}"))}\n";
-            return health.GetStatus(HealthStatusRegistry.Server) == HealthStatus.Serving
+            string body = $"status: {(readiness.IsReady ? "Serving" : "NotServing")}\nfresh_as_of: {progress.FreshAsOf:O}\npositions: {string.Join(", ", progress.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}"))}\n";
+            return readiness.IsReady
                 ? Results.Text(body)
                 : Results.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
         }).RequireHost(host);

@@ -1,20 +1,25 @@
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using SendGate.Feed.Status;
-using SendGate.Grpc.Health;
 
 namespace SendGate.Server.Hosting;
 
 /// <summary>
-/// Readiness: NOT_SERVING (server and sendgate.v1.Gate) until the feed has caught up with its
-/// source; SERVING after. A feed that cannot start stops the gate with a non-zero exit code.
+/// Readiness: NOT_SERVING (the server, "", and sendgate.v1.Gate) until the feed has caught up with
+/// its source; SERVING after; NOT_SERVING again while stopping. A feed that cannot start stops the
+/// gate with a non-zero exit code.
 /// </summary>
-internal sealed class ReadinessService(FeedStatus status, HealthStatusRegistry health, IHostApplicationLifetime lifetime, ILogger<ReadinessService> logger) : BackgroundService
+internal sealed class ReadinessService(FeedStatus status, HealthServiceImpl health, IHostApplicationLifetime lifetime, ILogger<ReadinessService> logger) : BackgroundService
 {
-    public const string GateService = "sendgate.v1.Gate";
+    private static readonly string[] Services = [string.Empty, Contracts.V1.Gate.Descriptor.FullName];
+    private volatile bool _ready;
+
+    /// <summary>True while the gate answers from loaded data (what grpc.health.v1 says SERVING for).</summary>
+    public bool IsReady => _ready;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        health.SetStatus(HealthStatusRegistry.Server, HealthStatus.NotServing);
-        health.SetStatus(GateService, HealthStatus.NotServing);
+        Set(ready: false);
         return base.StartAsync(cancellationToken);
     }
 
@@ -23,8 +28,7 @@ internal sealed class ReadinessService(FeedStatus status, HealthStatusRegistry h
         try
         {
             await status.CaughtUp.WaitAsync(stoppingToken).ConfigureAwait(false);
-            health.SetStatus(HealthStatusRegistry.Server, HealthStatus.Serving);
-            health.SetStatus(GateService, HealthStatus.Serving);
+            Set(ready: true);
             ServerLog.Ready(logger);
         }
         catch (OperationCanceledException)
@@ -41,8 +45,17 @@ internal sealed class ReadinessService(FeedStatus status, HealthStatusRegistry h
     public override Task StopAsync(CancellationToken cancellationToken)
     {
         // Draining: load balancers stop sending new work while in-flight calls finish.
-        health.SetStatus(HealthStatusRegistry.Server, HealthStatus.NotServing);
-        health.SetStatus(GateService, HealthStatus.NotServing);
+        Set(ready: false);
         return base.StopAsync(cancellationToken);
+    }
+
+    private void Set(bool ready)
+    {
+        _ready = ready;
+        var serving = ready ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing;
+        foreach (string service in Services)
+        {
+            health.SetStatus(service, serving);
+        }
     }
 }

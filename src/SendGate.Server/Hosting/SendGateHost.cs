@@ -1,4 +1,5 @@
-using SendGate.Grpc.Hosting;
+using SendGate.Server.Access;
+using SendGate.Server.Gate;
 
 namespace SendGate.Server.Hosting;
 
@@ -27,7 +28,13 @@ internal static class SendGateHost
         builder.WebHost.ConfigureKestrel(kestrel => Endpoints.Configure(kestrel, grpcUrls, adminUrl));
 
         var app = builder.Build();
-        app.UseGrpcTransport();
+        if (app.Services.GetRequiredService<AccessGuard>().Required)
+        {
+            app.UseMiddleware<AccessMiddleware>(); // after routing, before grpc-dotnet reads the request
+        }
+
+        app.MapGrpcService<GateService>();
+        app.MapGrpcTransport();
         app.MapAdmin(Endpoints.AdminPort(adminUrl));
         return app;
     }

@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.Options;
 using SendGate.Access;
 using SendGate.Audit;
@@ -7,11 +8,9 @@ using SendGate.Durability;
 using SendGate.Feed.Checkpoints;
 using SendGate.Feed.File;
 using SendGate.Feed.Status;
-using SendGate.Grpc.Hosting;
 using SendGate.Index;
 using SendGate.Index.Records;
 using SendGate.Kafka;
-using SendGate.Grpc.Server;
 using SendGate.Server.Access;
 using SendGate.Server.Gate;
 using SendGate.Server.Observability;
@@ -79,8 +78,11 @@ internal static class SendGateServices
         // System.Runtime is .NET's own meter: GC collections and pause time, thread-pool queue and
         // threads, lock contentions, CPU time — what a latency tail is usually made of.
         services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName, FeedMetrics.MeterName, DurabilityMetrics.MeterName, DecisionLog.MeterName, "System.Runtime"]));
-        services.AddGrpcTransport().AddGrpcService<GateService>();
-        services.AddHostedService<ReadinessService>();
+        services.AddGrpcTransport(configuration, Contracts.V1.Gate.Descriptor);
+        services.AddSingleton<GateService>();
+        services.AddSingleton<IServiceMethodProvider<GateService>, GateServiceMethods>();
+        services.AddSingleton<ReadinessService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReadinessService>());
         return services;
     }
 
@@ -101,7 +103,6 @@ internal static class SendGateServices
         services.AddSingleton(settings);
         services.AddSingleton(new ClientDirectory(options, TimeProvider.System));
         services.AddSingleton<AccessGuard>();
-        services.AddSingleton<IGrpcCallAuthenticator>(sp => sp.GetRequiredService<AccessGuard>());
     }
 
     private static void AddDecisionLog(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)

@@ -16,7 +16,8 @@ internal static class Usage
           --topic NAME               Kafka consent topic (sendgate.consents)       Feed:Kafka:Topic
           --data DIR                 durable state (FASTER): restart resumes       Durability:Path
           --urls URLS                gRPC endpoints, ';'-separated                 urls / ASPNETCORE_URLS
-                                     (default http://127.0.0.1:50051; http:// is h2c, https:// needs Grpc:Tls)
+                                     (default http://127.0.0.1:50051; http:// is h2c, https:// needs Grpc:Tls,
+                                     unix:/run/sendgate/gate.sock for callers on the same host)
           --admin-url URL            metrics and health over HTTP/1.1              Admin:Url
                                      (default http://127.0.0.1:9464; empty to disable)
           --environment NAME         Development uses appsettings.Development.json (sample data, dev key)
@@ -49,6 +50,7 @@ internal static class Usage
 
         Endpoints:
           gRPC    sendgate.v1.Gate (Check, CheckStream, Explain), grpc.health.v1.Health, server reflection
+                  (v1 and v1alpha); gzip-compressed requests accepted
           admin   GET /metrics (Prometheus), /healthz, /readyz, /admin/digest (state audit)
         """;
 }

@@ -1,20 +1,19 @@
 using SendGate.Tests.Support;
 
-namespace SendGate.Grpc.Tests;
+namespace SendGate.Interop.Tests;
 
 /// <summary>
 /// Clients nobody here wrote — Python grpcio and Node grpc-js — run their scenario scripts
-/// (tests/interop/) against the transport built from this tree. Their prerequisites are
+/// (tests/interop/) against grpc-dotnet as the gate configures it. Their prerequisites are
 /// installed by eng/install-interop.sh (CI runs it).
 /// </summary>
-[Collection(GrpcServerGroup.Name)]
-public sealed class InteropTests(GrpcServerFixture server)
+public sealed class InteropTests(EchoServerFixture server) : IClassFixture<EchoServerFixture>
 {
     private static readonly string[] Scenarios =
     [
         "unary", "error_with_non_ascii_message", "server_stream", "client_stream", "bidi_ping_pong", "bidi_send_all",
         "deadline_exceeded", "unknown_method", "oversize_request", "oversize_response", "compressed_request",
-        "cancel_mid_stream", "concurrent_300", "health", "reflection",
+        "cancel_mid_stream", "concurrent_300", "health", "reflection", "reflection_v1",
     ];
 
     [Fact]

@@ -1,67 +1,69 @@
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Builder;
+using Grpc.HealthCheck;
+using Grpc.Reflection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SendGate.Grpc.Health;
-using SendGate.Grpc.Server;
 
-namespace SendGate.Grpc.Hosting;
+namespace SendGate.Server.Hosting;
 
-public static class GrpcHostingExtensions
+/// <summary>
+/// gRPC on grpc-dotnet as the gate serves it: message sizes and detailed errors from the
+/// <c>Grpc</c> section (gzip from clients is grpc-dotnet's default), Kestrel's HTTP/2 limits and
+/// TLS, grpc.health.v1 and grpc.reflection (v1 and v1alpha) listing the services given. The gate
+/// adds sendgate.v1.Gate on top (<see cref="SendGateServices"/>); the interop tests add their Echo service.
+/// </summary>
+internal static class GrpcHosting
 {
-    /// <summary>
-    /// The gRPC transport: options from the <c>Grpc</c> section (validated at start), the health
-    /// service, the method registry, and Kestrel set up for HTTP/2 with the configured limits.
-    /// </summary>
-    public static IServiceCollection AddGrpcTransport(this IServiceCollection services, Action<GrpcServerOptions>? configure = null)
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">The configuration holding the <c>Grpc</c> section.</param>
+    /// <param name="served">The application's services, as reflection lists them (besides health and reflection).</param>
+    public static IServiceCollection AddGrpcTransport(this IServiceCollection services, IConfiguration configuration, params Google.Protobuf.Reflection.ServiceDescriptor[] served)
     {
-        var builder = services.AddOptions<GrpcServerOptions>().BindConfiguration(GrpcServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        if (configure is not null)
+        services.AddOptions<GrpcServerOptions>().BindConfiguration(GrpcServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var grpc = configuration.GetSection(GrpcServerOptions.SectionName).Get<GrpcServerOptions>() ?? new GrpcServerOptions();
+        services.AddGrpc(options =>
         {
-            builder.Configure(configure);
+            options.MaxReceiveMessageSize = grpc.MaxReceiveMessageSize;
+            options.MaxSendMessageSize = grpc.MaxSendMessageSize;
+            options.EnableDetailedErrors = grpc.EnableDetailedErrors;
+        });
+        services.AddSingleton<HealthServiceImpl>();
+        if (grpc.EnableReflection)
+        {
+            // What reflection lists is said here: a service bound by its own method provider (the
+            // gate's) is invisible to grpc-dotnet's discovery, which looks for generated service bases.
+            Google.Protobuf.Reflection.ServiceDescriptor[] described =
+            [
+                .. served,
+                Grpc.Health.V1.Health.Descriptor,
+                Grpc.Reflection.V1.ServerReflection.Descriptor,
+                Grpc.Reflection.V1Alpha.ServerReflection.Descriptor,
+            ];
+            services.AddSingleton(new ReflectionServiceImpl(described));
+            services.AddSingleton(new ReflectionV1ServiceImpl(described));
+            services.AddGrpcReflection();
         }
 
-        services.TryAddSingleton<HealthStatusRegistry>();
-        services.AddSingleton<IGrpcService, HealthService>();
-        services.TryAddSingleton(sp => GrpcServiceRegistry.Build(sp.GetServices<IGrpcService>(), sp.GetRequiredService<IOptions<GrpcServerOptions>>().Value.EnableReflection));
-        services.AddTransient<IConfigureOptions<KestrelServerOptions>, GrpcKestrelSetup>();
+        services.AddTransient<IConfigureOptions<KestrelServerOptions>, KestrelSetup>();
         return services;
     }
 
-    /// <summary>Hosts a service: it is created once and its methods are bound at start-up.</summary>
-    public static IServiceCollection AddGrpcService<TService>(this IServiceCollection services)
-        where TService : class, IGrpcService
+    /// <summary>Maps health and, when enabled, reflection; the application maps its own services.</summary>
+    public static void MapGrpcTransport(this WebApplication app)
     {
-        services.TryAddSingleton<TService>();
-        services.AddSingleton<IGrpcService>(sp => sp.GetRequiredService<TService>());
-        return services;
-    }
-
-    /// <summary>Answers gRPC requests; anything else goes on down the pipeline.</summary>
-    public static IApplicationBuilder UseGrpcTransport(this IApplicationBuilder app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        var registry = app.ApplicationServices.GetRequiredService<GrpcServiceRegistry>();
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Grpc");
-        if (logger.IsEnabled(LogLevel.Information))
+        app.MapGrpcService<HealthServiceImpl>();
+        if (app.Services.GetRequiredService<IOptions<GrpcServerOptions>>().Value.EnableReflection)
         {
-            string services = string.Join(", ", registry.ServiceNames);
-            GrpcLog.ServicesMapped(logger, services);
+            app.MapGrpcReflectionService();
         }
-
-        return app.UseMiddleware<GrpcDispatcherMiddleware>();
     }
 
     /// <summary>
-    /// Kestrel for gRPC: endpoints speak HTTP/2 only (with HTTP/1 also enabled, Kestrel cannot
-    /// offer h2c on plaintext endpoints), the HTTP/2 limits from options, and the TLS certificate
+    /// Kestrel for gRPC: the HTTP/2 limits from options, and the TLS certificate and client CAs
     /// for https:// endpoints (ALPN then picks h2).
     /// </summary>
-    private sealed class GrpcKestrelSetup(IOptions<GrpcServerOptions> options) : IConfigureOptions<KestrelServerOptions>
+    private sealed class KestrelSetup(IOptions<GrpcServerOptions> options) : IConfigureOptions<KestrelServerOptions>
     {
         public void Configure(KestrelServerOptions kestrel)
         {
@@ -73,7 +75,6 @@ public static class GrpcHostingExtensions
             http2.MaxFrameSize = grpc.Http2.MaxFrameSize;
             http2.KeepAlivePingDelay = grpc.Http2.KeepAlivePingDelay ?? TimeSpan.MaxValue;
             http2.KeepAlivePingTimeout = grpc.Http2.KeepAlivePingTimeout;
-            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2);
             if (!string.IsNullOrEmpty(grpc.Tls.CertificatePath))
             {
                 var certificate = LoadCertificate(grpc.Tls);

@@ -1,8 +1,8 @@
 using Google.Protobuf;
-using SendGate.Grpc.Server;
-using SendGate.Grpc.Tests.Interop;
+using Grpc.Core;
+using SendGate.Interop.Tests.Contract;
 
-namespace SendGate.Grpc.Tests;
+namespace SendGate.Interop.Tests;
 
 /// <summary>Counters the interop clients read back through Echo.Stats (e.g. that a cancel reached the server).</summary>
 public sealed class EchoStats
@@ -35,61 +35,56 @@ public sealed class EchoStats
 }
 
 /// <summary>The test service: echoes, delays, fails on request, streams; a handler author's view of the transport.</summary>
-public sealed class EchoService(EchoStats stats) : IGrpcService
+public sealed class EchoService(EchoStats stats) : Echo.EchoBase
 {
-    public void Bind(GrpcServiceBinder binder) =>
-        binder.ForService(EchoReflection.Descriptor.Services[0])
-            .Unary<EchoRequest, EchoReply>("Unary", UnaryAsync)
-            .ServerStreaming<EchoRequest, EchoReply>("ServerStream", ServerStreamAsync)
-            .ClientStreaming<EchoRequest, EchoReply>("ClientStream", ClientStreamAsync)
-            .DuplexStreaming<EchoRequest, EchoReply>("Bidi", BidiAsync)
-            .Unary<StatsRequest, StatsReply>("Stats", (_, _) => ValueTask.FromResult(new StatsReply { CallsStarted = stats.Started, CallsCancelled = stats.Cancelled, ActiveCalls = stats.Active }));
-
-    private ValueTask<EchoReply> UnaryAsync(EchoRequest request, GrpcCallContext context) => TrackAsync(async () =>
+    public override Task<EchoReply> Unary(EchoRequest request, ServerCallContext context) => TrackAsync(async () =>
     {
         var reply = await ReplyAsync(request, context, 0);
         if (reply.MetadataEcho.Length > 0)
         {
-            context.AddResponseTrailer("x-echo-trailer", reply.MetadataEcho);
+            context.ResponseTrailers.Add("x-echo-trailer", reply.MetadataEcho);
         }
 
         return reply;
     });
 
-    private async Task ServerStreamAsync(EchoRequest request, IGrpcStreamWriter<EchoReply> responses, GrpcCallContext context) => await TrackAsync(async () =>
+    public override Task ServerStream(EchoRequest request, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context) => TrackAsync(async () =>
     {
         for (int i = 0; i < Math.Max(1, request.Repeat); i++)
         {
-            await responses.WriteAsync(await ReplyAsync(request, context, i), context.CancellationToken);
+            await responseStream.WriteAsync(await ReplyAsync(request, context, i), context.CancellationToken);
         }
 
         return true;
     });
 
-    private ValueTask<EchoReply> ClientStreamAsync(IGrpcStreamReader<EchoRequest> requests, GrpcCallContext context) => TrackAsync(async () =>
+    public override Task<EchoReply> ClientStream(IAsyncStreamReader<EchoRequest> requestStream, ServerCallContext context) => TrackAsync(async () =>
     {
         var texts = new List<string>();
-        while (await requests.MoveNextAsync(context.CancellationToken))
+        while (await requestStream.MoveNext(context.CancellationToken))
         {
-            texts.Add(requests.Current.Text);
+            texts.Add(requestStream.Current.Text);
         }
 
         return new EchoReply { Text = string.Join(",", texts), Index = texts.Count };
     });
 
-    private async Task BidiAsync(IGrpcStreamReader<EchoRequest> requests, IGrpcStreamWriter<EchoReply> responses, GrpcCallContext context) => await TrackAsync(async () =>
+    public override Task Bidi(IAsyncStreamReader<EchoRequest> requestStream, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context) => TrackAsync(async () =>
     {
         int index = 0;
-        while (await requests.MoveNextAsync(context.CancellationToken))
+        while (await requestStream.MoveNext(context.CancellationToken))
         {
-            await responses.WriteAsync(await ReplyAsync(requests.Current, context, index++), context.CancellationToken);
+            await responseStream.WriteAsync(await ReplyAsync(requestStream.Current, context, index++), context.CancellationToken);
         }
 
         return true;
     });
 
+    public override Task<StatsReply> Stats(StatsRequest request, ServerCallContext context) =>
+        Task.FromResult(new StatsReply { CallsStarted = stats.Started, CallsCancelled = stats.Cancelled, ActiveCalls = stats.Active });
+
     /// <summary>Counts the call, and whether the handler saw it cancelled.</summary>
-    private async ValueTask<T> TrackAsync<T>(Func<ValueTask<T>> body)
+    private async Task<T> TrackAsync<T>(Func<Task<T>> body)
     {
         stats.Begin();
         bool cancelled = false;
@@ -108,7 +103,7 @@ public sealed class EchoService(EchoStats stats) : IGrpcService
         }
     }
 
-    private static async ValueTask<EchoReply> ReplyAsync(EchoRequest request, GrpcCallContext context, int index)
+    private static async Task<EchoReply> ReplyAsync(EchoRequest request, ServerCallContext context, int index)
     {
         if (request.DelayMs > 0)
         {
@@ -122,16 +117,16 @@ public sealed class EchoService(EchoStats stats) : IGrpcService
 
         if (request.FailCode != 0)
         {
-            throw new GrpcException((StatusCode)request.FailCode, request.FailMessage);
+            throw new RpcException(new Status((StatusCode)request.FailCode, request.FailMessage));
         }
 
-        var binary = context.GetBinaryHeader("x-echo-bin");
+        var binary = context.RequestHeaders.GetValueBytes("x-echo-bin");
         return new EchoReply
         {
             Text = request.Text,
             Index = index,
             Payload = request.ReplyBytes > 0 ? ByteString.CopyFrom(new byte[request.ReplyBytes]) : ByteString.Empty,
-            MetadataEcho = context.GetHeader("x-echo") ?? string.Empty,
+            MetadataEcho = context.RequestHeaders.GetValue("x-echo") ?? string.Empty,
             BinaryMetadataHex = binary is null ? string.Empty : Convert.ToHexStringLower(binary),
         };
     }

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace SendGate.Grpc.Server;
+namespace SendGate.Server.Hosting;
 
 /// <summary>gRPC server settings (configuration section <c>Grpc</c>).</summary>
-public sealed class GrpcServerOptions
+internal sealed class GrpcServerOptions
 {
     public const string SectionName = "Grpc";
 
@@ -27,7 +27,7 @@ public sealed class GrpcServerOptions
 }
 
 /// <summary>Kestrel's HTTP/2 limits, with defaults sized for batch calls of up to megabytes.</summary>
-public sealed class GrpcHttp2Options
+internal sealed class GrpcHttp2Options
 {
     [Range(1, 65_535)]
     public int MaxStreamsPerConnection { get; set; } = 256;
@@ -50,7 +50,7 @@ public sealed class GrpcHttp2Options
 }
 
 /// <summary>TLS for the gRPC endpoints (https:// URLs). Without a certificate, http:// endpoints serve h2c.</summary>
-public sealed class GrpcTlsOptions
+internal sealed class GrpcTlsOptions
 {
     /// <summary>PEM certificate (with chain) or a PFX/PKCS#12 file.</summary>
     public string? CertificatePath { get; set; }
