@@ -12,4 +12,14 @@ if (quick)
 
 Footprint.Clear();
 string[] rest = [.. args.Where(a => a != "--quick")];
-BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, BenchConfig.Create(quick));
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, BenchConfig.Create(quick)).ToArray();
+
+// A benchmark whose setup threw still "runs" and BenchmarkDotNet exits 0: fail loudly instead, or CI's smoke run proves nothing.
+var failed = summaries.SelectMany(s => s.Reports).Where(r => !r.Success).Select(r => r.BenchmarkCase.DisplayInfo).ToArray();
+if (failed.Length > 0 || summaries.Any(s => s.HasCriticalValidationErrors) || (rest.Length > 0 && summaries.Sum(s => s.Reports.Length) == 0))
+{
+    Console.Error.WriteLine($"benchmarks failed: {(failed.Length > 0 ? string.Join(", ", failed) : "none ran")}");
+    return 1;
+}
+
+return 0;

@@ -87,13 +87,14 @@ public class CheckCallBenchmarks
         hashed.RecipientKeys.AddRange(_keys.Select(k => ByteString.CopyFrom(k.Recipient.ToArray())));
 
         // What Kestrel would run for the method after routing: the access middleware (when on), then grpc-dotnet's handler.
-        var endpoint = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var endpoint = ((IEndpointRouteBuilder)_app).DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
             .Single(e => e.RoutePattern.RawText == "/sendgate.v1.Gate/Check" && e.RequestDelegate is not null);
         RequestDelegate handler = endpoint.RequestDelegate!;
         var access = new AccessMiddleware(handler, _app.Services.GetRequiredService<AccessGuard>());
         _call = context =>
         {
             context.SetEndpoint(endpoint);
+            context.RequestServices = _app.Services; // grpc-dotnet activates the service from the request's services
             return Guarded ? access.InvokeAsync(context) : handler(context);
         };
         string? authorization = Guarded ? "Bearer " + apiKey : null;
@@ -157,7 +158,7 @@ public class CheckCallBenchmarks
         _call(call.Reset()).GetAwaiter().GetResult();
         if (call.Trailers["grpc-status"] != "0")
         {
-            throw new InvalidOperationException($"Check did not succeed in process (status '{call.Trailers["grpc-status"]}').");
+            throw new InvalidOperationException($"Check did not succeed in process (status '{call.Trailers["grpc-status"]}', HTTP {call.Context.Response.StatusCode}, headers {string.Join("; ", call.Context.Response.Headers.Select(h => $"{h.Key}={h.Value}"))}).");
         }
 
         var response = CheckResponse.Parser.ParseFrom(call.ResponseBody[5..]);

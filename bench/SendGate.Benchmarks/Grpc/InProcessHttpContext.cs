@@ -13,9 +13,9 @@ namespace SendGate.Benchmarks.Grpc;
 internal sealed class InProcessHttpContext
 {
     private readonly HttpRequestFeature _request = new();
-    private readonly HttpResponseFeature _response = new();
     private readonly ReplayPipeReader _body = new();
     private readonly BufferPipeWriter _output = new();
+    private readonly ResponseFeature _response;
     private readonly TrailersFeature _trailers = new();
     private readonly string _path;
     private readonly byte[] _requestBody;
@@ -29,6 +29,7 @@ internal sealed class InProcessHttpContext
         _path = path;
         _requestBody = requestBody;
         _authorization = authorization;
+        _response = new ResponseFeature(_output);
         var features = new FeatureCollection();
         features.Set<IHttpRequestFeature>(_request);
         features.Set<IHttpResponseFeature>(_response);
@@ -68,6 +69,12 @@ internal sealed class InProcessHttpContext
         _body.Reset(_requestBody);
         _output.Reset();
         return Context;
+    }
+
+    /// <summary>Started once a byte of the body is written, as Kestrel's response is: grpc-dotnet then sends its status as trailers.</summary>
+    private sealed class ResponseFeature(BufferPipeWriter body) : HttpResponseFeature
+    {
+        public override bool HasStarted => body.Written > 0;
     }
 
     private sealed class TrailersFeature : IHttpResponseTrailersFeature
