@@ -44,6 +44,20 @@ public sealed class LoadRunnerTests
     }
 
     [Fact]
+    public async Task ClosedModel_LongerThanTheDrain_RunsToItsEnd()
+    {
+        // Closed-model callers are all offered at the start: a drain timed from there cancelled
+        // every call still running when it ran out, cutting any run longer than the drain short.
+        var target = new StallingTarget(stallAfter: TimeSpan.MaxValue, Stall);
+        var plan = new LoadPlan(LoadModel.Closed, Rate: 0, Concurrency: 2, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+
+        var recorder = await LoadRunner.RunAsync(target, plan, requestCount: 10, progress: null, drain: TimeSpan.FromMilliseconds(200), CancellationToken.None);
+
+        Assert.Equal(0, recorder.ErrorCount);
+        Assert.True(recorder.Requests > 100, $"{recorder.Requests} calls in a 1 s run");
+    }
+
+    [Fact]
     public async Task Failures_AreCountedByStatus_AndRecipientsOnlyWhenAnswered()
     {
         var target = new FailingEveryThirdTarget();
@@ -70,7 +84,15 @@ public sealed class LoadRunnerTests
         {
             bool stalls = Stopwatch.GetElapsedTime(_start) >= stallAfter && Interlocked.Exchange(ref _stalled, 1) == 0;
             var wait = stalls ? stall : TimeSpan.FromMilliseconds(1);
-            await Task.Delay(wait, cancellationToken);
+            try
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return CallOutcome.Failed(StatusCode.Cancelled, 10); // as a real target reports a call the run cancelled
+            }
+
             return new CallOutcome(StatusCode.OK, 10, 10, 5);
         }
 

@@ -9,7 +9,11 @@ internal static class LoadRunner
     /// <summary>How long calls still in flight at the end may take to finish before they are cancelled (and counted as such).</summary>
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(30);
 
-    public static async Task<RunRecorder> RunAsync(ICallTarget target, LoadPlan plan, int requestCount, IProgress<RunRecorder>? progress, CancellationToken cancellationToken)
+    public static Task<RunRecorder> RunAsync(ICallTarget target, LoadPlan plan, int requestCount, IProgress<RunRecorder>? progress, CancellationToken cancellationToken) =>
+        RunAsync(target, plan, requestCount, progress, Drain, cancellationToken);
+
+    /// <summary>As above, with the time calls in flight at the plan's end (<paramref name="drain"/>) may take before they are cancelled.</summary>
+    internal static async Task<RunRecorder> RunAsync(ICallTarget target, LoadPlan plan, int requestCount, IProgress<RunRecorder>? progress, TimeSpan drain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(plan);
@@ -21,7 +25,16 @@ internal static class LoadRunner
             ? await OfferOpenAsync(target, plan, requestCount, start, recorder, stop.Token).ConfigureAwait(false)
             : await OfferClosedAsync(target, plan, requestCount, start, recorder, stop.Token).ConfigureAwait(false);
         var drained = Task.WhenAll(calls);
-        if (await Task.WhenAny(drained, Task.Delay(Drain, cancellationToken)).ConfigureAwait(false) != drained)
+
+        // The drain starts at the plan's end, not when the calls were offered: closed-model callers
+        // are all offered at the start, and a drain counted from there cut every run past it short.
+        var untilEnd = plan.End - Stopwatch.GetElapsedTime(start);
+        if (untilEnd > TimeSpan.Zero)
+        {
+            await Task.WhenAny(drained, Task.Delay(untilEnd, cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (await Task.WhenAny(drained, Task.Delay(drain, cancellationToken)).ConfigureAwait(false) != drained)
         {
             await stop.CancelAsync().ConfigureAwait(false);
         }
