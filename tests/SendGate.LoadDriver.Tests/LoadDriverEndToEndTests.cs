@@ -8,6 +8,7 @@ using SendGate.Tests.Support;
 namespace SendGate.LoadDriver.Tests;
 
 /// <summary>The driver against the real gate over loopback: a short run of each unary and streaming scenario, its report, its thresholds.</summary>
+[Collection(MeasuredTime.Name)]
 public sealed class LoadDriverEndToEndTests : IAsyncLifetime
 {
     private GateHost _gate = null!;
