@@ -111,6 +111,7 @@ public sealed class KafkaFeedTests(KafkaBroker broker)
         await Task.Delay(1500);
         Assert.False(status.CaughtUp.IsCompleted, "ready before the topic exists");
         Assert.Equal([Reason.DeniedStaleIndex], await Events.CheckAsync(gate, Returned));
+        Assert.Equal([NotServing, NotServing], await HealthAsync(gate));
 
         await broker.CreateTopicAsync(topic, 1);
         await broker.CreateTopicAsync(dlq, 1, "delete");
@@ -122,7 +123,18 @@ public sealed class KafkaFeedTests(KafkaBroker broker)
 
         await status.CaughtUp.WaitAsync(TimeSpan.FromSeconds(30));
         await Events.EventuallyAsync(gate, Returned, Reason.AllowedConsent);
+        Assert.Equal([Serving, Serving], await HealthAsync(gate));
     }
+
+    private const Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus Serving = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving;
+    private const Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus NotServing = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing;
+
+    /// <summary>grpc.health.v1 for the whole server ("") and for sendgate.v1.Gate.</summary>
+    private static async Task<Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus[]> HealthAsync(GateHost gate) =>
+    [
+        (await gate.Health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest())).Status,
+        (await gate.Health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = "sendgate.v1.Gate" })).Status,
+    ];
 
     /// <summary>Duplicates, reordering, ONAY→RET→ONAY, both recipient types, closures, and five kinds of bad event.</summary>
     private void PublishSequence(string topic)

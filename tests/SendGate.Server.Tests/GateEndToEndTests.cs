@@ -238,6 +238,29 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, server.Status);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, gate.Status);
+
+        // Both reflection versions (grpcurl and Postman still ask v1alpha) list and describe the
+        // gate, whose methods are bound by its own provider and so are listed by configuration.
+        using var v1 = new Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(Host.Channel).ServerReflectionInfo();
+        await v1.RequestStream.WriteAsync(new Grpc.Reflection.V1.ServerReflectionRequest { ListServices = string.Empty });
+        await v1.RequestStream.WriteAsync(new Grpc.Reflection.V1.ServerReflectionRequest { FileContainingSymbol = "sendgate.v1.Gate" });
+        await v1.RequestStream.CompleteAsync();
+        Assert.True(await v1.ResponseStream.MoveNext());
+        var listed = v1.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToArray();
+        Assert.True(await v1.ResponseStream.MoveNext());
+        var file = Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(v1.ResponseStream.Current.FileDescriptorResponse.FileDescriptorProto[0]);
+
+        using var v1alpha = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(Host.Channel).ServerReflectionInfo();
+        await v1alpha.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = string.Empty });
+        await v1alpha.RequestStream.CompleteAsync();
+        Assert.True(await v1alpha.ResponseStream.MoveNext());
+        var listedAlpha = v1alpha.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToArray();
+
+        Assert.Contains("sendgate.v1.Gate", listed);
+        Assert.Contains("grpc.health.v1.Health", listed);
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listedAlpha.Order(StringComparer.Ordinal));
+        Assert.Equal("sendgate/v1/gate.proto", file.Name);
+        Assert.Equal(["Check", "CheckStream", "Explain"], file.Service.Single(s => s.Name == "Gate").Method.Select(m => m.Name));
     }
 
     [Fact]
