@@ -166,12 +166,10 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
     public async Task Health_IsOpen_Reflection_IsClosed()
     {
         var health = await Host.Health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
+        // Refused before a byte of the request is read: the answer comes without writing one (a
+        // client still writing when the refusal lands sees its write cancelled, not the status).
         using var call = new Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(Host.Channel).ServerReflectionInfo();
-        var reflection = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            await call.RequestStream.WriteAsync(new Grpc.Reflection.V1.ServerReflectionRequest { ListServices = string.Empty });
-            await call.ResponseStream.MoveNext();
-        });
+        var reflection = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 
         Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         Assert.Equal(StatusCode.Unauthenticated, reflection.StatusCode);
