@@ -40,6 +40,7 @@ internal static class Usage
           Durability:KeepCheckpoints newest checkpoints kept as fallbacks (default 3)
           Durability:LogMemoryMiB    FASTER in-memory log (default 256); older records read from disk
           Grpc:MaxReceiveMessageSize, Grpc:Tls:CertificatePath, Grpc:Tls:KeyPath, Grpc:Http2:*
+          Grpc:InlineCompletions     socket completions on the socket thread, no pool hop (default true)
           Access:Mode                Auto (off on loopback only, else required), Required or Off
           Access:Clients:NAME:*      KeyHashes (sendgate client-key), CertificateSubjects, Grants
                                      (IysCode, Brands, Channels), Explain, RecipientsPerSecond, Burst,
