@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SendGate.Access;
 using SendGate.Audit;
+using SendGate.Client;
 using SendGate.Contracts.V1;
 using Grpc.Core;
 using SendGate.Tests.Support;
@@ -15,6 +16,7 @@ public sealed class AccessGateFixture : IAsyncLifetime
     public const string SmsKey = "sgk_test-sms-client-key";
     public const string MtaKey = "sgk_test-mta-client-key";
     public const string LimitedKey = "sgk_test-limited-client-key";
+    public const string RetryingKey = "sgk_test-retrying-client-key";
     public const uint OtherBrand = 999_001;
 
     public GateHost Host { get; private set; } = null!;
@@ -40,6 +42,12 @@ public sealed class AccessGateFixture : IAsyncLifetime
         ["Access:Clients:limited:RecipientsPerSecond"] = "1",
         ["Access:Clients:limited:Burst"] = "10",
         ["Access:Clients:limited:MaxBatch"] = "8",
+        ["Access:Clients:retrying:KeyHashes:0"] = ApiKeys.Hash(RetryingKey),
+        ["Access:Clients:retrying:Grants:0:IysCode"] = "123456",
+        ["Access:Clients:retrying:Grants:0:Channels:0"] = "MESAJ",
+        ["Access:Clients:retrying:RecipientsPerSecond"] = "10",
+        ["Access:Clients:retrying:Burst"] = "10",
+        ["Access:Clients:retrying:MaxBatch"] = "8",
         ["DecisionLog:Directory"] = DecisionDirectory,
     });
 
@@ -146,6 +154,27 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task DotNetClient_RetriesAfterThePushback_ButNotAnOversizeBatch()
+    {
+        // SendGate.Client's default channel: the key as call credentials, retries per gRPC A6.
+        using var channel = GateChannel.Create(new GateClientOptions { Address = Host.Address, ApiKey = AccessGateFixture.RetryingKey });
+        var gate = new Contracts.V1.Gate.GateClient(channel);
+        string[] eight = [.. Enumerable.Range(0, 8).Select(i => $"0532200000{i}")];
+
+        var first = await gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, eight));
+        var second = await gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, eight)); // 2 of 8 tokens left: refused, retried after the pushback
+        var tooLarge = await Assert.ThrowsAsync<RpcException>(() => gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, [.. eight, "05322000009"])).ResponseAsync);
+        using var http = new HttpClient { BaseAddress = Host.Admin };
+        string metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Equal(8, first.Reasons.Length);
+        Assert.Equal(8, second.Reasons.Length);
+        Assert.Equal(StatusCode.ResourceExhausted, tooLarge.StatusCode);
+        Assert.True(Counter(metrics, "sendgate_access_refused_total{client=\"retrying\",reason=\"rate_limited\"}") >= 1, "the second call was never refused: nothing was retried");
+        Assert.Equal(1, Counter(metrics, "sendgate_access_refused_total{client=\"retrying\",reason=\"batch_too_large\"}")); // pushback -1: asked once
+    }
+
+    [Fact]
     public async Task RateLimit_RefusesWholeBatches_WithARetryHint_AndCapsTheBatch()
     {
         string[] eight = [.. Enumerable.Range(0, 8).Select(i => $"0532100000{i}")];
@@ -244,6 +273,9 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
         request.IysCode = iysCode;
         return request;
     }
+
+    private static long Counter(string exposition, string series) =>
+        exposition.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal)).Select(l => long.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
 
     private static CallOptions Key(string key) => With("authorization", "Bearer " + key);
 
