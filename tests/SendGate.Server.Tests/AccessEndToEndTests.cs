@@ -45,7 +45,7 @@ public sealed class AccessGateFixture : IAsyncLifetime
         ["Access:Clients:retrying:KeyHashes:0"] = ApiKeys.Hash(RetryingKey),
         ["Access:Clients:retrying:Grants:0:IysCode"] = "123456",
         ["Access:Clients:retrying:Grants:0:Channels:0"] = "MESAJ",
-        ["Access:Clients:retrying:RecipientsPerSecond"] = "10",
+        ["Access:Clients:retrying:RecipientsPerSecond"] = "2", // the retry waits ~3 s: a slow machine cannot refill the bucket between the two calls
         ["Access:Clients:retrying:Burst"] = "10",
         ["Access:Clients:retrying:MaxBatch"] = "8",
         ["DecisionLog:Directory"] = DecisionDirectory,

@@ -68,7 +68,10 @@ public sealed class MutualTlsTests : IAsyncLifetime
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => new Contracts.V1.Gate.GateClient(channel).CheckAsync(Request()).ResponseAsync);
 
-        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        // The TLS layer refuses, not the gate: with TLS 1.3 the client learns it only after its
+        // side of the handshake, as UNAVAILABLE (while connecting) or INTERNAL (the connection
+        // reset under its first request), depending on timing. Never an answer, never a gate status.
+        Assert.Contains(refused.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
     }
 
     [Fact]
