@@ -202,13 +202,12 @@ internal static class LoadDriverCli
     private static Uri? GateUri(System.CommandLine.Parsing.ArgumentResult result)
     {
         string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or GateChannel.UnixScheme)
+        if (!GateAddress.TryParse(text, out var address, out string problem))
         {
-            return uri;
+            result.AddError(problem);
         }
 
-        result.AddError($"'{text}' is not a gate address: expected http://HOST:PORT, https://HOST:PORT or unix:/PATH");
-        return null;
+        return address;
     }
 
     private static Uri? HttpUri(System.CommandLine.Parsing.ArgumentResult result)

@@ -17,9 +17,6 @@ namespace SendGate.Client;
 /// </summary>
 public static class GateChannel
 {
-    /// <summary>The scheme of a Unix-domain-socket address: <c>unix:/run/sendgate/gate.sock</c>.</summary>
-    public const string UnixScheme = "unix";
-
     public static GrpcChannel Create(GateClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -32,7 +29,12 @@ public static class GateChannel
             KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
         };
-        if (address.Scheme == UnixScheme)
+        if (!GateAddress.TryParse(address.OriginalString, out _, out string problem))
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        if (address.Scheme == GateAddress.UnixScheme)
         {
             // The socket path is the address; HTTP/2 itself still needs an authority, any will do.
             var endpoint = new UnixDomainSocketEndPoint(address.AbsolutePath);
@@ -52,11 +54,6 @@ public static class GateChannel
             };
             address = new Uri("http://localhost");
         }
-        else if (address.Scheme is not ("http" or "https"))
-        {
-            throw new ArgumentException($"'{options.Address}' is not a gate address: expected http://HOST:PORT, https://HOST:PORT or unix:/PATH.", nameof(options));
-        }
-
         if (address.Scheme == "https")
         {
             handler.SslOptions = new SslClientAuthenticationOptions
@@ -97,6 +94,7 @@ public static class GateChannel
     /// <summary>
     /// Retries per the gRPC retry design (A6): RESOURCE_EXHAUSTED after the gate's pushback (a
     /// negative pushback — a batch over the client's cap — stops retrying), UNAVAILABLE with backoff.
+    /// grpc-dotnet treats more than 5 attempts as 5.
     /// </summary>
     private static ServiceConfig RetryingConfig(int attempts) => new()
     {
@@ -107,7 +105,7 @@ public static class GateChannel
                 Names = { MethodName.Default },
                 RetryPolicy = new RetryPolicy
                 {
-                    MaxAttempts = Math.Min(attempts, 5),
+                    MaxAttempts = attempts,
                     InitialBackoff = TimeSpan.FromMilliseconds(50),
                     MaxBackoff = TimeSpan.FromSeconds(2),
                     BackoffMultiplier = 2,

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Grpc.AspNetCore.Server;
 using SendGate.Server.Gate;
 
@@ -25,26 +24,8 @@ internal sealed class AccessMiddleware(RequestDelegate next, AccessGuard guard)
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/grpc";
         response.Headers["grpc-status"] = ((int)GateStatus.Code(rejection.Kind)).ToString(CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = PercentEncode(rejection.Sentence);
+        // grpc-message is percent-encoded UTF-8 (the gRPC HTTP/2 spec; clients decode any %XX).
+        response.Headers["grpc-message"] = Uri.EscapeDataString(rejection.Sentence);
         return Task.CompletedTask;
-    }
-
-    /// <summary>grpc-message is percent-encoded UTF-8 outside printable ASCII (the gRPC HTTP/2 spec); Kestrel refuses raw non-ASCII headers.</summary>
-    private static string PercentEncode(string message)
-    {
-        var encoded = new StringBuilder(message.Length);
-        foreach (byte b in Encoding.UTF8.GetBytes(message))
-        {
-            if (b is >= 0x20 and <= 0x7E and not (byte)'%')
-            {
-                encoded.Append((char)b);
-            }
-            else
-            {
-                encoded.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return encoded.ToString();
     }
 }

@@ -22,6 +22,11 @@ internal static class GrpcHosting
     {
         services.AddOptions<GrpcServerOptions>().BindConfiguration(GrpcServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var grpc = configuration.GetSection(GrpcServerOptions.SectionName).Get<GrpcServerOptions>() ?? new GrpcServerOptions();
+        if (grpc.InlineCompletions)
+        {
+            InlineCompletions.Enable(); // before Kestrel binds its first socket
+        }
+
         services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = grpc.MaxReceiveMessageSize;

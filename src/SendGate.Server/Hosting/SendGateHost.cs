@@ -20,10 +20,6 @@ internal static class SendGateHost
         });
         configure?.Invoke(builder.Configuration);
         builder.WebHost.UseKestrelHttpsConfiguration();
-        if (builder.Configuration.GetValue("Grpc:InlineCompletions", true))
-        {
-            InlineCompletions.Enable();
-        }
 
         string grpcUrls = Endpoints.GrpcUrls(builder.Configuration);
         string? adminUrl = builder.Configuration["Admin:Url"] ?? Endpoints.DefaultAdminUrl;
