@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using SendGate.Tests.Support;
 
 namespace SendGate.Server.Tests;
@@ -34,5 +35,40 @@ public sealed class StartFailureTests
         Assert.True(exit == 2, $"exit {exit}: {output}");
         Assert.Contains($"sendgate-server: Failed to bind to address http://127.0.0.1:{busy}: address already in use.", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Fatal error", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Started from another folder, the gate still reads the appsettings.json it is installed
+    /// with (here: its single-line, timestamped log format), and a relative <c>--consents</c> is
+    /// the caller's file. It used to take the working directory as its content root: no settings
+    /// at all, and every request logged at Information level.
+    /// </summary>
+    [Fact]
+    public async Task StartedFromAnotherFolder_ReadsItsOwnSettings_AndTheCallersRelativePaths()
+    {
+        string folder = Directory.CreateTempSubdirectory("sendgate-cwd-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(ExternalProgram.RepoRoot(), "src/SendGate.Server/sample/consents.sample.jsonl"), Path.Combine(folder, "mine.jsonl"));
+            using var taken = new TcpListener(IPAddress.Loopback, 0);
+            taken.Start(); // the start ends at the bind (exit 2), after the feed has begun
+            int busy = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+            var (exit, output) = await ExternalProgram.RunAsync("dotnet",
+            [
+                Path.Combine(AppContext.BaseDirectory, "sendgate-server.dll"),
+                "--urls", $"http://127.0.0.1:{busy}", "--admin-url", $"http://127.0.0.1:{GateHost.FreePort()}",
+                "--consents", "mine.jsonl",
+                "--Hashing:Key=" + GateHost.KeyBase64,
+            ], workingDirectory: folder, limit: TimeSpan.FromSeconds(60));
+
+            Assert.True(exit == 2, $"exit {exit}: {output}");
+            string loading = Regex.Escape($"Loading consents from {Path.Combine(folder, "mine.jsonl")}");
+            Assert.Matches(new Regex($@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z info: SendGate\.Feed\.File\.FileConsentFeed\[2001\] {loading}", RegexOptions.Multiline), output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

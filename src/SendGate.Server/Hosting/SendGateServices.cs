@@ -124,7 +124,7 @@ internal static class SendGateServices
         services.AddHostedService(sp => sp.GetRequiredService<DecisionLog>());
     }
 
-    /// <summary>Relative paths are relative to the content root (the project folder under <c>dotnet run</c>).</summary>
+    /// <summary>Relative paths in settings are relative to the content root, the gate's install folder (SendGateHost.ContentRoot).</summary>
     private static string? ResolvePath(string? path, IHostEnvironment environment) =>
         string.IsNullOrWhiteSpace(path) || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(environment.ContentRootPath, path));
 

@@ -49,6 +49,10 @@ internal static class Usage
           DecisionLog:Directory      one JSON line per answer, rotating files (DecisionLog:MaxFileBytes, MaxFiles)
           DecisionLog:Topic          the same records to Kafka (Feed:Kafka brokers)
 
+        Settings files: appsettings.json and appsettings.{Environment}.json next to the program, wherever
+        it is started from (--contentRoot DIR to use another folder). A relative --consents or --data is
+        the working directory's; a relative path inside a settings file is the settings folder's.
+
         Endpoints:
           gRPC    sendgate.v1.Gate (Check, CheckStream, Explain), grpc.health.v1.Health, server reflection
                   (v1 and v1alpha); gzip-compressed requests accepted
