@@ -94,12 +94,23 @@ public sealed class LoadDriverEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public void MemoryGauge_IsReadFromPrometheusText()
+    public void Metrics_AreReadFromPrometheusText_WithOrWithoutLabels()
     {
-        const string Text = "# TYPE sendgate_process_working_set_bytes gauge\nsendgate_process_working_set_bytes_total 1\nsendgate_process_working_set_bytes 123456789\n";
+        const string Text = """
+            # TYPE sendgate_process_working_set_bytes gauge
+            sendgate_process_working_set_bytes_total 1
+            sendgate_process_working_set_bytes{otel_scope_name="SendGate"} 123456789
+            sendgate_access_refused_total{otel_scope_name="SendGate",client="a \"b\", c",reason="rate_limited"} 2 1700000000000
+            sendgate_access_refused_total{otel_scope_name="SendGate",client="d",reason="rate_limited"} 3
+            sendgate_index_tuples 7
+            """;
 
-        Assert.Equal(123456789d, ServerMemoryProbe.Gauge(Text, "sendgate_process_working_set_bytes"));
-        Assert.Null(ServerMemoryProbe.Gauge(Text, "sendgate_process_gc_heap_bytes"));
+        Assert.Equal(123456789d, PrometheusText.Sum(Text, "sendgate_process_working_set_bytes"));
+        Assert.Null(PrometheusText.Sum(Text, "sendgate_process_gc_heap_bytes"));
+        Assert.Equal(5d, PrometheusText.Sum(Text, "sendgate_access_refused_total", ("reason", "rate_limited")));
+        Assert.Equal(2d, PrometheusText.Sum(Text, "sendgate_access_refused_total", ("client", "a \"b\", c")));
+        Assert.Null(PrometheusText.Sum(Text, "sendgate_access_refused_total", ("client", "e")));
+        Assert.Equal(7d, PrometheusText.Sum(Text, "sendgate_index_tuples"));
     }
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)

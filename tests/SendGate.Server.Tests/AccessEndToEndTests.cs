@@ -7,6 +7,7 @@ using SendGate.Client;
 using SendGate.Contracts.V1;
 using Grpc.Core;
 using SendGate.Tests.Support;
+using SendGate.LoadDriver.Measuring;
 
 namespace SendGate.Server.Tests;
 
@@ -170,8 +171,8 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
         Assert.Equal(8, first.Reasons.Length);
         Assert.Equal(8, second.Reasons.Length);
         Assert.Equal(StatusCode.ResourceExhausted, tooLarge.StatusCode);
-        Assert.True(Counter(metrics, "sendgate_access_refused_total{client=\"retrying\",reason=\"rate_limited\"}") >= 1, "the second call was never refused: nothing was retried");
-        Assert.Equal(1, Counter(metrics, "sendgate_access_refused_total{client=\"retrying\",reason=\"batch_too_large\"}")); // pushback -1: asked once
+        Assert.True(PrometheusText.Sum(metrics, "sendgate_access_refused_total", ("client", "retrying"), ("reason", "rate_limited")) >= 1, "the second call was never refused: nothing was retried");
+        Assert.Equal(1, PrometheusText.Sum(metrics, "sendgate_access_refused_total", ("client", "retrying"), ("reason", "batch_too_large"))); // pushback -1: asked once
     }
 
     [Fact]
@@ -239,10 +240,13 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
 
         string metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
-        Assert.Contains("sendgate_access_refused_total{client=\"sms\",reason=\"permission_denied\"}", metrics, StringComparison.Ordinal);
-        Assert.Contains("sendgate_client_recipients_denied_total{client=\"sms\"}", metrics, StringComparison.Ordinal);
-        Assert.Contains("sendgate_decision_log_written_total", metrics, StringComparison.Ordinal);
-        Assert.Contains("sendgate_decision_log_dropped_total 0\n", metrics, StringComparison.Ordinal); // present before any drop, for alerts
+        Assert.True(PrometheusText.Sum(metrics, "sendgate_access_refused_total", ("client", "sms"), ("reason", "permission_denied")) >= 1);
+        Assert.True(PrometheusText.Sum(metrics, "sendgate_client_recipients_denied_total", ("client", "sms")) >= 2);
+        Assert.True(PrometheusText.Sum(metrics, "sendgate_decision_log_written_total") >= 1);
+        Assert.Equal(0, PrometheusText.Sum(metrics, "sendgate_decision_log_dropped_total")); // present before any drop, for alerts
+        // ASP.NET Core's request duration, per gRPC method, with the call's gRPC status: the refusal above was PERMISSION_DENIED (7).
+        Assert.True(PrometheusText.Sum(metrics, "http_server_request_duration_seconds_count", ("http_route", "/sendgate.v1.Gate/Check"), ("rpc_grpc_status_code", "7")) >= 1);
+        Assert.True(PrometheusText.Sum(metrics, "http_server_request_duration_seconds_count", ("http_route", "/sendgate.v1.Gate/Check"), ("rpc_grpc_status_code", "0")) >= 1);
     }
 
     /// <summary>What an investigator recomputes: SHA-256 over each recipient's 16-byte key in request order, zeros for an invalid one.</summary>
@@ -273,9 +277,6 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
         request.IysCode = iysCode;
         return request;
     }
-
-    private static long Counter(string exposition, string series) =>
-        exposition.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal)).Select(l => long.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
 
     private static CallOptions Key(string key) => With("authorization", "Bearer " + key);
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace SendGate.LoadDriver.Measuring;
 
@@ -44,21 +43,6 @@ internal sealed class ServerMemoryProbe : IAsyncDisposable
         _http.Dispose();
     }
 
-    /// <summary>The value of a gauge in Prometheus text, or null.</summary>
-    internal static double? Gauge(string exposition, string name)
-    {
-        foreach (var line in exposition.AsSpan().EnumerateLines())
-        {
-            if (line.StartsWith(name) && line.Length > name.Length && line[name.Length] == ' ' &&
-                double.TryParse(line[(name.Length + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-            {
-                return value;
-            }
-        }
-
-        return null;
-    }
-
     private async Task LoopAsync()
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
@@ -67,11 +51,11 @@ internal sealed class ServerMemoryProbe : IAsyncDisposable
             try
             {
                 string text = await _http.GetStringAsync(_metrics, _stop.Token).ConfigureAwait(false);
-                if (Gauge(text, "sendgate_process_working_set_bytes") is { } workingSet)
+                if (PrometheusText.Sum(text, "sendgate_process_working_set_bytes") is { } workingSet)
                 {
                     lock (_samples)
                     {
-                        _samples.Add(new Sample(Stopwatch.GetElapsedTime(_start), (long)workingSet, (long)(Gauge(text, "sendgate_process_gc_heap_bytes") ?? 0)));
+                        _samples.Add(new Sample(Stopwatch.GetElapsedTime(_start), (long)workingSet, (long)(PrometheusText.Sum(text, "sendgate_process_gc_heap_bytes") ?? 0)));
                     }
                 }
                 else

@@ -1,6 +1,5 @@
 using SendGate.Feed.Status;
 using SendGate.Index;
-using SendGate.Server.Observability;
 
 namespace SendGate.Server.Hosting;
 
@@ -21,7 +20,7 @@ internal static class AdminEndpoints
         }
 
         string host = "*:" + adminPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8")).RequireHost(host);
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(host);
         app.MapGet("/healthz", () => Results.Text("alive\n")).RequireHost(host);
         app.MapGet("/readyz", (ReadinessService readiness, FeedStatus feed) =>
         {
@@ -38,6 +37,5 @@ internal static class AdminEndpoints
                 ? Results.Json(new { audit.Digest, audit.Tuples, audit.Closures, audit.IndexTuples, audit.IndexClosures, audit.Disagreements, audit.Consistent, Positions = positions })
                 : Results.Problem("This gate keeps no records to audit (Index:Records is None and no Durability:Path is set).", statusCode: StatusCodes.Status409Conflict);
         }).RequireHost(host);
-        _ = app.Services.GetRequiredService<PrometheusExporter>(); // start listening before the first measurement
     }
 }

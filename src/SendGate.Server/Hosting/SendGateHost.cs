@@ -1,5 +1,6 @@
 using SendGate.Server.Access;
 using SendGate.Server.Gate;
+using SendGate.Server.Observability;
 
 namespace SendGate.Server.Hosting;
 
@@ -33,6 +34,7 @@ internal static class SendGateHost
         builder.WebHost.ConfigureKestrel(kestrel => Endpoints.Configure(kestrel, grpcUrls, adminUrl));
 
         var app = builder.Build();
+        app.UseMiddleware<GrpcStatusTagging>(); // first: it sees refusals by access control too
         if (app.Services.GetRequiredService<AccessGuard>().Required)
         {
             app.UseMiddleware<AccessMiddleware>(); // after routing, before grpc-dotnet reads the request

@@ -75,9 +75,7 @@ internal static class SendGateServices
         services.AddSingleton<CheckProcessor>();
         services.AddSingleton<ExplainProcessor>();
         services.AddSingleton<GateMetrics>();
-        // System.Runtime is .NET's own meter: GC collections and pause time, thread-pool queue and
-        // threads, lock contentions, CPU time — what a latency tail is usually made of.
-        services.AddSingleton(_ => new PrometheusExporter([GateMetrics.MeterName, FeedMetrics.MeterName, DurabilityMetrics.MeterName, DecisionLog.MeterName, "System.Runtime", "Microsoft.AspNetCore.Hosting"]));
+        services.AddGateTelemetry(configuration);
         services.AddGrpcTransport(configuration, Contracts.V1.Gate.Descriptor);
         services.AddSingleton<GateService>();
         services.AddSingleton<IServiceMethodProvider<GateService>, GateServiceMethods>();

@@ -48,6 +48,7 @@ internal static class Usage
           Access:OpenHealth / OpenReflection   unauthenticated health (default true) / reflection (false)
           DecisionLog:Directory      one JSON line per answer, rotating files (DecisionLog:MaxFileBytes, MaxFiles)
           DecisionLog:Topic          the same records to Kafka (Feed:Kafka brokers)
+          Telemetry:OtlpEndpoint     also push metrics to an OpenTelemetry collector (or OTEL_EXPORTER_OTLP_ENDPOINT)
 
         Settings files: appsettings.json and appsettings.{Environment}.json next to the program, wherever
         it is started from (--contentRoot DIR to use another folder). A relative --consents or --data is

@@ -26,8 +26,8 @@ internal sealed class GateMetrics
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>("sendgate.check.requests", description: "Check requests answered (unary and stream messages)");
         _recipients = meter.CreateCounter<long>("sendgate.check.recipients", description: "Recipients decided, by reason");
-        _duration = meter.CreateHistogram<double>("sendgate.check.duration", unit: "s", description: "Time to decide one Check request, in the gate (transport excluded)");
-        _batch = meter.CreateHistogram<long>("sendgate.check.batch", unit: "{recipient}", description: "Recipients per Check request");
+        _duration = meter.CreateHistogram("sendgate.check.duration", unit: "s", description: "Time to decide one Check request, in the gate (transport excluded)", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = GateTelemetry.SecondsBuckets });
+        _batch = meter.CreateHistogram("sendgate.check.batch", unit: "{recipient}", description: "Recipients per Check request", advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = GateTelemetry.CountBuckets });
         // Per client, so that enumeration shows: a client whose checks are nearly all denied, or
         // who calls Explain a lot, is probing rather than filtering a send list.
         _clientAllowed = meter.CreateCounter<long>("sendgate.client.recipients.allowed", description: "Recipients allowed, by client");
