@@ -14,7 +14,7 @@
  *
  *   h2open --address http://127.0.0.1:50051 --path /sendgate.v1.Gate/Check --body req.bin
  *          --rate 2000 --duration 30 [--warmup 5] [--connections 1] [--header "k: v"]...
- *          [--max-p99-ms X]
+ *          [--max-p99-ms X] [--plain-http]
  *
  * Exit code: 0; 1 when a request failed or the p99 is over --max-p99-ms; 2 on bad arguments.
  */
@@ -69,6 +69,7 @@ static struct {
   int64_t measure_from_ns; /* requests scheduled before this are warm-up */
   samples_t latency, lateness;
   uint64_t failed, succeeded;
+  int plain_http; /* a baseline server that is not gRPC: HTTP 200 is success */
 } run;
 
 static int64_t now_ns(void) {
@@ -132,7 +133,7 @@ static int on_stream_close(nghttp2_session *session, int32_t stream_id, uint32_t
   connection->open_streams--;
   if (stream->scheduled_ns >= run.measure_from_ns) {
     record(&run.latency, now_ns() - stream->scheduled_ns);
-    if (error_code == 0 && stream->http_status == 200 && stream->grpc_status == 0) run.succeeded++;
+    if (error_code == 0 && stream->http_status == 200 && (stream->grpc_status == 0 || run.plain_http)) run.succeeded++;
     else run.failed++;
   }
   free(stream);
@@ -234,10 +235,10 @@ static void nv(const char *name, const char *value) {
 
 static void usage(void) {
   puts("h2open --address URL --path /pkg.Service/Method --body FILE --rate N --duration S\n"
-       "       [--warmup S] [--connections N] [--header \"name: value\"]... [--max-p99-ms X]\n\n"
+       "       [--warmup S] [--connections N] [--header \"name: value\"]... [--max-p99-ms X] [--plain-http]\n\n"
        "Open-model gRPC load: requests leave at evenly spaced scheduled times; latency is measured from\n"
        "the scheduled time. URL: http://host:port (h2c) or unix:/path. Exit 1 on a failed request or a\n"
-       "p99 over --max-p99-ms.");
+       "p99 over --max-p99-ms. --plain-http: success is HTTP 200 alone (a baseline server that is not gRPC).");
 }
 
 int main(int argc, char **argv) {
@@ -250,6 +251,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) { usage(); return 0; }
+    if (!strcmp(arg, "--plain-http")) { run.plain_http = 1; continue; }
     if (!value) { usage(); return 2; }
     i++;
     if (!strcmp(arg, "--address")) address = value;
