@@ -51,4 +51,33 @@ public sealed class DecisionLogTopicTests(KafkaBroker broker)
             Assert.DoesNotContain("5321120002", text, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>
+    /// A gate fed from a file can still log its decisions to Kafka: the brokers are
+    /// Feed:Kafka's whatever the feed. It used to refuse to start, saying BootstrapServers was not
+    /// set, because the Kafka options were bound only for a Kafka feed.
+    /// </summary>
+    [Fact]
+    public async Task FileFedGate_RecordsItsAnswers_OnTheTopic()
+    {
+        const string Decisions = "sendgate.decisions.file-fed";
+        await broker.CreateTopicAsync(Decisions, 1, "delete");
+        var settings = new Dictionary<string, string?> { ["DecisionLog:Topic"] = Decisions, ["Feed:Kafka:BootstrapServers"] = broker.Bootstrap };
+        foreach (var (name, value) in KafkaBroker.CompatibilityProperties)
+        {
+            settings["Feed:Kafka:Properties:" + name] = value;
+        }
+
+        Reason[] answer;
+        await using (var gate = await GateHost.StartAsync("", settings))
+        {
+            answer = await Events.CheckAsync(gate, Unknown);
+        }
+
+        var record = Assert.Single(broker.ReadAll(Decisions));
+        using var json = JsonDocument.Parse(record.Message.Value);
+        Assert.Equal([Reason.DeniedNoConsent], answer);
+        Assert.Equal(1, json.RootElement.GetProperty("recipients").GetInt32());
+        Assert.Equal(0, json.RootElement.GetProperty("allowed").GetInt32());
+    }
 }

@@ -33,6 +33,8 @@ internal static class SendGateServices
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName);
         services.AddOptions<FileFeedOptions>().BindConfiguration(FileFeedOptions.SectionName)
             .PostConfigure(options => options.Path = ResolvePath(options.Path, environment));
+        // Bound whatever the feed: the decision log's Kafka sink uses these brokers too.
+        services.AddOptions<KafkaFeedOptions>().BindConfiguration(KafkaFeedOptions.SectionName);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new RecipientHasher(LoadKey(sp)));
@@ -58,7 +60,7 @@ internal static class SendGateServices
         switch (feed.Kind)
         {
             case FeedKind.Kafka:
-                services.AddOptions<KafkaFeedOptions>().BindConfiguration(KafkaFeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+                services.AddOptions<KafkaFeedOptions>().ValidateDataAnnotations().ValidateOnStart();
                 services.AddHostedService<KafkaConsentFeed>();
                 break;
             default:
