@@ -37,8 +37,6 @@ public sealed class DurableCheckpoints(
     private bool _recovered;
     private FeedResumePoint? _lastPoint;
 
-    public bool IsDurable => true;
-
     public bool Due => _recovered && clock.GetTimestamp() - Interlocked.Read(ref _lastTicks) >= _options.CheckpointInterval.TotalSeconds * clock.TimestampFrequency;
 
     public FeedResumePoint? Recover(string source, CancellationToken cancellationToken)

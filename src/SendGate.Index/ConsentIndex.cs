@@ -8,17 +8,6 @@ namespace SendGate.Index;
 /// <summary>What the index holds for one key: the record's packed state and the recipient's line closure.</summary>
 public readonly record struct ConsentLookup(ConsentState State, ConsentTime LineClosedAt);
 
-/// <summary>The read side of the index, all a serving path needs.</summary>
-public interface IConsentIndexReader
-{
-    long Count { get; }
-
-    ConsentLookup Lookup(in ConsentKey key);
-
-    /// <summary>Looks up a batch; <paramref name="results"/>[i] answers <paramref name="keys"/>[i].</summary>
-    void Lookup(ReadOnlySpan<ConsentKey> keys, Span<ConsentLookup> results);
-}
-
 public sealed class ConsentIndexOptions
 {
     /// <summary>Tuples to size the table for: sizing right keeps one generation (one probe per lookup).</summary>
@@ -38,7 +27,7 @@ public sealed class ConsentIndexOptions
 /// (<see cref="ConsentState.Newest"/>, <see cref="LineClosureRule.Newest"/>).
 /// Metadata only Explain needs (source, transaction id, retailer) is not here.
 /// </summary>
-public sealed class ConsentIndex : IConsentIndexReader, IDisposable
+public sealed class ConsentIndex : IDisposable
 {
     private const int Chunk = 512;
     private static readonly Func<ulong, ulong, ulong> NewestState = static (current, incoming) => ConsentState.Newest(new(current), new(incoming)).Bits;

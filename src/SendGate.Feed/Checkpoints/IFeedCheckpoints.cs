@@ -8,9 +8,6 @@ namespace SendGate.Feed.Checkpoints;
 /// </summary>
 public interface IFeedCheckpoints
 {
-    /// <summary>True when the state survives a restart (a checkpoint store is configured).</summary>
-    bool IsDurable { get; }
-
     /// <summary>True when the schedule calls for a checkpoint.</summary>
     bool Due { get; }
 
@@ -28,8 +25,6 @@ public interface IFeedCheckpoints
 /// <summary>No durable state: every start replays the feed from its beginning.</summary>
 public sealed class NoFeedCheckpoints : IFeedCheckpoints
 {
-    public bool IsDurable => false;
-
     public bool Due => false;
 
     public FeedResumePoint? Recover(string source, CancellationToken cancellationToken) => null;

@@ -12,10 +12,13 @@ internal interface IKeyProjection<TKey>
 
 /// <summary>
 /// A map from (tag, hash) to a non-zero 64-bit value made of fixed-size
-/// <see cref="Generation"/>s. New entries go to the newest generation; when it is full, a larger
-/// one is added (twice what the table holds) and the older ones stay as they are. Sized right at
-/// start (the loaders know how much they will load) there is one generation; growth beyond it
-/// costs absent keys one more two-line probe per generation, instead of a stop-the-world rehash.
+/// <see cref="Generation"/>s, oldest first. New entries go to the newest generation; when it is
+/// full, a larger one is added (twice what the table holds) and the older ones stay as they are,
+/// so the newest is also the largest and holds most keys: lookups probe it first (pipelined, in
+/// batches) and the older ones only for what it lacks. A key lives in one generation only (an
+/// update finds it where it is). Sized right at start (the loaders know how much they will load)
+/// there is one generation; growth beyond it costs absent keys one more two-line probe per
+/// generation, instead of a stop-the-world rehash.
 /// One writer at a time; readers never block and run concurrently with it.
 /// </summary>
 internal sealed unsafe class GenerationalTable : IDisposable
@@ -47,8 +50,10 @@ internal sealed unsafe class GenerationalTable : IDisposable
 
     public ulong Find(ulong tag, ulong hash)
     {
-        foreach (var generation in Volatile.Read(ref _generations))
+        var generations = Volatile.Read(ref _generations);
+        for (int g = generations.Length - 1; g >= 0; g--)
         {
+            var generation = generations[g];
             uint first = generation.Primary(hash);
             ulong value = generation.Find(first, generation.Alternate(first, tag), tag);
             if (value != 0)
@@ -69,8 +74,8 @@ internal sealed unsafe class GenerationalTable : IDisposable
         where TProjection : IKeyProjection<TKey>
     {
         var generations = Volatile.Read(ref _generations);
-        FindBatch<TKey, TProjection>(generations[0], keys, values, onlyMissing: false);
-        for (int g = 1; g < generations.Length; g++)
+        FindBatch<TKey, TProjection>(generations[^1], keys, values, onlyMissing: false);
+        for (int g = generations.Length - 2; g >= 0; g--)
         {
             FindBatch<TKey, TProjection>(generations[g], keys, values, onlyMissing: true);
         }
@@ -80,8 +85,9 @@ internal sealed unsafe class GenerationalTable : IDisposable
     public bool Upsert(ulong tag, ulong hash, ulong value, Func<ulong, ulong, ulong> merge)
     {
         var generations = _generations;
-        foreach (var generation in generations)
+        for (int g = generations.Length - 1; g >= 0; g--)
         {
+            var generation = generations[g];
             uint first = generation.Primary(hash);
             Slot* slot = generation.FindSlot(first, generation.Alternate(first, tag), tag);
             if (slot is not null)
@@ -145,7 +151,7 @@ internal sealed unsafe class GenerationalTable : IDisposable
 
                 if (onlyMissing)
                 {
-                    // An older generation (rare): only the keys no newer one had.
+                    // An older, smaller generation (only after growth): only the keys the newer ones lacked.
                     for (int i = 0; i < n; i++)
                     {
                         if (output[start + i] == 0)
