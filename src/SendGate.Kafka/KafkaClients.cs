@@ -40,7 +40,6 @@ public static class KafkaClients
     public static IConsumer<byte[]?, byte[]?> Consumer(KafkaFeedOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        KafkaNative.EnsureLoaded(options.LibraryPath);
         return new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig(options))
             .SetLogHandler((_, message) => Log(logger, message))
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, "consumer", error.Code.ToString(), error.Reason))
@@ -50,7 +49,6 @@ public static class KafkaClients
     public static IProducer<byte[]?, byte[]?> Producer(KafkaFeedOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        KafkaNative.EnsureLoaded(options.LibraryPath);
         return new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig(options))
             .SetLogHandler((_, message) => Log(logger, message))
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, "producer", error.Code.ToString(), error.Reason))

@@ -93,7 +93,7 @@ public sealed class KafkaConsentFeed(
         _positions = starts;
         _probes.Add(new FreshnessProbes.Probe(at, highs));
         long backlog = highs.Sum() - starts.Sum();
-        string version = KafkaNative.Version;
+        string version = Library.VersionString;
         KafkaLog.Starting(logger, _options.Topic, partitions, _options.BootstrapServers ?? "", _options.EffectiveGroupId, version, backlog);
 
         var probing = Task.Factory.StartNew(() => Probe(consumer, admin, stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);

@@ -77,8 +77,5 @@ public sealed class KafkaFeedOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Path or soname of librdkafka; default <see cref="KafkaNative.DefaultLibrary"/>.</summary>
-    public string? LibraryPath { get; set; }
-
     public string EffectiveGroupId => string.IsNullOrWhiteSpace(GroupId) ? "sendgate-" + Environment.MachineName.ToLowerInvariant() : GroupId;
 }
