@@ -90,7 +90,7 @@ internal sealed class RunRecorder(long measureStart, long measureEnd)
 
     private sealed class Second
     {
-        public readonly LatencyHistogram Latency = new();
+        public readonly LatencyHistogram Latency = new(significantDigits: 2);
         public long Errors;
     }
 }
