@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SendGate.Contracts.V1;
 using SendGate.Feed.Status;
 using SendGate.Tests.Support;
@@ -106,9 +107,11 @@ public sealed class KafkaFeedTests(KafkaBroker broker)
     public async Task Gate_IsNotServing_UntilTheTopicExistsAndIsApplied()
     {
         string topic = "consents-late", dlq = "consents-late.dlq";
-        await using var gate = await GateHost.StartAsync("", broker.GateSettings(topic, dlq), waitUntilReady: false);
+        var logs = new LogCapture();
+        await using var gate = await GateHost.StartAsync("", broker.GateSettings(topic, dlq), waitUntilReady: false, services: s => s.AddSingleton<ILoggerProvider>(logs));
         var status = gate.Services.GetRequiredService<FeedStatus>();
-        await Task.Delay(1500);
+        // Twice "waiting for topic" (event 4004): the feed has looked, found nothing, and looked again.
+        await logs.WaitForAsync(4004, count: 2, TimeSpan.FromSeconds(30));
         Assert.False(status.CaughtUp.IsCompleted, "ready before the topic exists");
         Assert.Equal([Reason.DeniedStaleIndex], await Events.CheckAsync(gate, Returned));
         Assert.Equal([NotServing, NotServing], await HealthAsync(gate));

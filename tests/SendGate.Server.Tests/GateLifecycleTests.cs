@@ -1,5 +1,7 @@
 using SendGate.Contracts.V1;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using SendGate.Tests.Support;
 
 namespace SendGate.Server.Tests;
@@ -28,18 +30,21 @@ public sealed class GateLifecycleTests
     [Fact]
     public async Task StaleData_DeniesCommercial_ButServesInformational()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await GateHost.StartAsync(Consents.File, new()
         {
             ["Feed:File:PollInterval"] = "01:00:00", // the feed will not confirm freshness again
-            ["Policy:MaxStaleness"] = "00:00:01",
-        });
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+            ["Policy:MaxStaleness"] = "00:05:00",
+        }, services: s => s.AddSingleton<TimeProvider>(clock));
+        var fresh = await host.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
 
+        clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         var commercial = await host.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
         var informational = GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]);
         informational.Kind = MessageKind.Informational;
         var info = await host.Gate.CheckAsync(informational);
 
+        Assert.Equal((byte)Reason.AllowedConsent, fresh.Reasons[0]);
         Assert.Equal((byte)Reason.DeniedStaleIndex, commercial.Reasons[0]);
         Assert.Equal((byte)Reason.AllowedInformational, info.Reasons[0]);
     }
@@ -47,14 +52,15 @@ public sealed class GateLifecycleTests
     [Fact]
     public async Task FailOpen_ServesStaleDataAsItIs()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await GateHost.StartAsync(Consents.File, new()
         {
             ["Feed:File:PollInterval"] = "01:00:00",
-            ["Policy:MaxStaleness"] = "00:00:01",
+            ["Policy:MaxStaleness"] = "00:05:00",
             ["Policy:FailClosed"] = "false",
-        });
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        }, services: s => s.AddSingleton<TimeProvider>(clock));
 
+        clock.Advance(TimeSpan.FromMinutes(10));
         var response = await host.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
 
         Assert.Equal((byte)Reason.AllowedConsent, response.Reasons[0]);

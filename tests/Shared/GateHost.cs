@@ -56,7 +56,12 @@ public sealed class GateHost : IAsyncDisposable
     /// Starts the gate on <paramref name="urls"/> (port 0: any free one; https:// needs Grpc:Tls
     /// settings); with <paramref name="waitUntilReady"/>, returns once the feed has caught up.
     /// </summary>
-    public static async Task<GateHost> StartAsync(string consents, Dictionary<string, string?>? settings = null, bool waitUntilReady = true, string urls = "http://127.0.0.1:0")
+    /// <param name="consents">The consent file's text (İYS JSON Lines).</param>
+    /// <param name="settings">Configuration over the test defaults.</param>
+    /// <param name="waitUntilReady">Return once the feed has caught up.</param>
+    /// <param name="urls">The gRPC listeners.</param>
+    /// <param name="services">Registered after the gate's services: a <c>FakeTimeProvider</c> as the clock, a log capture.</param>
+    public static async Task<GateHost> StartAsync(string consents, Dictionary<string, string?>? settings = null, bool waitUntilReady = true, string urls = "http://127.0.0.1:0", Action<IServiceCollection>? services = null)
     {
         string directory = Directory.CreateTempSubdirectory("sendgate-gate-").FullName;
         string path = Path.Combine(directory, "consents.jsonl");
@@ -76,7 +81,8 @@ public sealed class GateHost : IAsyncDisposable
 
         var app = SendGateHost.Build(
             ["--urls", urls, "--consents", path, "--admin-url", $"http://127.0.0.1:{adminPort}"],
-            config => config.AddInMemoryCollection(configuration));
+            config => config.AddInMemoryCollection(configuration),
+            services);
         await app.StartAsync();
         if (waitUntilReady)
         {

@@ -10,7 +10,10 @@ internal static class SendGateHost
     /// <summary>Switches naming a file or folder: a relative one means the caller's working directory.</summary>
     private static readonly string[] PathSwitches = ["--consents", "--data"];
 
-    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    /// <param name="args">The command line.</param>
+    /// <param name="configure">Configuration added after the command line (tests: in-memory settings).</param>
+    /// <param name="replace">Services registered after the gate's (tests: a fake clock, a log capture).</param>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? replace = null)
     {
         args = WithAbsolutePaths(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot(args) });
@@ -29,6 +32,7 @@ internal static class SendGateHost
         string grpcUrls = Endpoints.GrpcUrls(builder.Configuration);
         string? adminUrl = builder.Configuration["Admin:Url"] ?? Endpoints.DefaultAdminUrl;
         builder.Services.AddSendGate(builder.Configuration, builder.Environment);
+        replace?.Invoke(builder.Services);
         // After AddSendGate: the transport's Kestrel setup (HTTPS defaults: certificate, client CAs)
         // must run before the endpoints are declared, or https:// endpoints find no certificate.
         builder.WebHost.ConfigureKestrel(kestrel => Endpoints.Configure(kestrel, grpcUrls, adminUrl));

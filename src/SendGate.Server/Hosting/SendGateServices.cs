@@ -101,7 +101,7 @@ internal static class SendGateServices
 
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName); // watched: clients and keys reload without a restart
         services.AddSingleton(settings);
-        services.AddSingleton(new ClientDirectory(options, TimeProvider.System));
+        services.AddSingleton(sp => new ClientDirectory(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AccessGuard>();
     }
 
