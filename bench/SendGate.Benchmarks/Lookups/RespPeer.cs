@@ -7,7 +7,7 @@ namespace SendGate.Benchmarks.Lookups;
 /// The same tuples in a Redis-protocol server (Redis 7 or Garnet), modelled the way a Redis user
 /// would: one set per partition (<c>sg:{brand}:{channel}:{type}</c>) whose members are the
 /// 16-byte recipient keys; a batch of 1,000 is one <c>SMISMEMBER</c>, and every batch of a run is
-/// pipelined on one connection (StackExchange.Redis 1.2.6, sent before the first reply is awaited).
+/// pipelined on one connection (StackExchange.Redis 3.x, sent before the first reply is awaited).
 /// The server is started by bench/peers.sh; its address comes from the environment. Loading
 /// 10^8 members takes minutes, so a loaded dataset is marked and reused by the next benchmark
 /// process that asks for the same one.
@@ -57,7 +57,7 @@ internal sealed class RespPeer : IDisposable
         long found = 0;
         foreach (var reply in replies)
         {
-            foreach (var member in (RedisResult[])reply.GetAwaiter().GetResult())
+            foreach (var member in (RedisResult[])reply.GetAwaiter().GetResult()!)
             {
                 found += (long)member;
             }
