@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using SendGate.Client;
@@ -9,6 +10,7 @@ using SendGate.LoadDriver.Measuring;
 using SendGate.LoadDriver.Reporting;
 using SendGate.LoadDriver.Running;
 using SendGate.LoadDriver.Scenarios;
+using SendGate.Terminal;
 
 namespace SendGate.LoadDriver;
 
@@ -62,7 +64,7 @@ internal static class LoadDriverCli
         var minRecipients = new Option<double?>("--min-recipients-per-second") { Description = "Fail if fewer recipients per second were answered" };
         var maxErrors = new Option<long?>("--max-errors") { Description = "Fail if more calls failed (any status but OK, or an answer of the wrong length)" };
         var maxGrowth = new Option<double?>("--max-memory-growth") { Description = "Fail if the gate's resident memory grew by more MiB over the measured phase (needs --admin)" };
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress lines" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress (a bar on a terminal, a line every 5 s otherwise)" };
         var root = new RootCommand("sendgate-load — load driver for the SendGate gate: open/closed model runs, latency histograms, Markdown + SVG report, pass/fail thresholds")
         {
             Address, ScenarioName, model, rate, concurrency, connections, ramp, warmup, duration, Batch, Population, Iys, Brand, requests, deadline, ApiKey, HashingKeyOption,
@@ -130,8 +132,16 @@ internal static class LoadDriverCli
             await console.WriteLineAsync($"{scenario.Name}: {MarkdownReport.Describe(plan)}, {pool.RecipientsPerRequest:N0} recipients per request, {settings.Connections} connection(s); ramp {plan.Ramp.TotalSeconds:0.#} s, warm-up {plan.Warmup.TotalSeconds:0.#} s, measuring {plan.Duration.TotalSeconds:0.#} s");
             await using var memory = parse.GetValue(admin) is { } adminUri ? new ServerMemoryProbe(adminUri) : null;
             await using var churn = scenario.Churn ? new ChurnProducer(kafka!, gateKey!, parse.GetValue(churnRate), shape.IysCode, shape.BrandCode, shape.Population) : null;
-            var progress = parse.GetValue(quiet) ? null : new Progress<RunRecorder>(r => console.WriteLine(Progress(r)));
-            var recorder = await LoadRunner.RunAsync(target, plan, pool.Requests.Count, progress, cancellationToken);
+            RunRecorder? latest = null;
+            var started = Stopwatch.GetTimestamp();
+            double planned = (plan.Ramp + plan.Warmup + plan.Duration).TotalSeconds;
+            RunRecorder recorder;
+            await using (parse.GetValue(quiet) ? null : ProgressDisplay.Start(scenario.Name, console, () => new ProgressSample(Stopwatch.GetElapsedTime(started).TotalSeconds / planned, Volatile.Read(ref latest) is { } r ? Progress(r) : "starting"), TimeSpan.FromSeconds(5)))
+            {
+                var progress = new Progress<RunRecorder>(r => Volatile.Write(ref latest, r));
+                recorder = await LoadRunner.RunAsync(target, plan, pool.Requests.Count, progress, cancellationToken);
+            }
+
             if (churn is not null)
             {
                 await churn.DisposeAsync(); // flushed: the counts below are final
@@ -249,7 +259,7 @@ internal static class LoadDriverCli
     {
         var latency = recorder.Latency;
         return recorder.Requests == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"  warming up: {recorder.Unmeasured:N0} calls")
-            : string.Create(CultureInfo.InvariantCulture, $"  measured {recorder.Requests:N0} calls, {recorder.Recipients:N0} recipients, p50 {latency.ValueAtQuantile(0.5) / 1e6:0.###} ms, p99 {latency.ValueAtQuantile(0.99) / 1e6:0.###} ms, errors {recorder.ErrorCount:N0}");
+            ? string.Create(CultureInfo.InvariantCulture, $"warming up: {recorder.Unmeasured:N0} calls")
+            : string.Create(CultureInfo.InvariantCulture, $"measured {recorder.Requests:N0} calls, {recorder.Recipients:N0} recipients, p50 {latency.ValueAtQuantile(0.5) / 1e6:0.###} ms, p99 {latency.ValueAtQuantile(0.99) / 1e6:0.###} ms, errors {recorder.ErrorCount:N0}");
     }
 }

@@ -7,6 +7,7 @@ using SendGate.Core.Consent;
 using SendGate.Core.Hashing;
 using SendGate.Feed.File;
 using SendGate.Kafka;
+using SendGate.Terminal;
 
 namespace SendGate.Cli.Commands;
 
@@ -30,7 +31,7 @@ internal static class PublishCommand
         var brand = new Option<uint>("--brand", "-b") { Description = "İYS brand code for CSV rows (the CSV has none)" };
         var properties = new Option<string[]>("--property", "-X") { Description = "librdkafka property NAME=VALUE (repeatable), e.g. -X api.version.request=false", AllowMultipleArgumentsPerToken = false };
         var config = new Option<FileInfo?>("--config") { Description = "JSON configuration (e.g. the gate's appsettings.json) for Hashing:Key and Feed:Kafka" };
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress (a bar on a terminal, a line every 5 s otherwise)" };
         var command = new Command("publish", "Publish an İYS consent file to the Kafka consent topic (recipients hashed; no plaintext leaves this machine)")
         {
             from, bootstrap, topic, iys, brand, properties, config, quiet,
@@ -59,7 +60,7 @@ internal static class PublishCommand
             var file = parse.GetValue(from)!;
             var factory = new FeedEventFactory(new RecipientHasher(key!), TimeProvider.System);
             var run = new PublishRun(file.FullName, options, factory, key!.KeyId, parse.GetValue(iys), parse.GetValue(brand), parse.GetValue(quiet) ? null : error);
-            return Task.FromResult(run.Execute(parse.InvocationConfiguration.Output, error, cancellationToken));
+            return run.ExecuteAsync(parse.InvocationConfiguration.Output, error, cancellationToken);
         });
         return command;
     }
@@ -82,13 +83,13 @@ internal static class PublishCommand
         private long _published;
         private long _rejected;
 
-        public int Execute(TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        public async Task<int> ExecuteAsync(TextWriter output, TextWriter error, CancellationToken cancellationToken)
         {
             using var reader = new JsonLinesReader(path);
             bool csv = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
             using var publisher = new ConsentPublisher(KafkaClients.Producer(options, NullLogger.Instance), options.Topic, keyId);
             var stopwatch = Stopwatch.StartNew();
-            using (new Timer(_ => DrawProgress(reader, stopwatch.Elapsed), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250)))
+            await using (progress is null ? null : ProgressDisplay.Start($"publishing {Path.GetFileName(path)}", progress, () => Sample(reader, stopwatch), TimeSpan.FromSeconds(5)))
             try
             {
                 IysLineDecoder? decoder = csv ? null : new IysLineDecoder(factory);
@@ -119,7 +120,7 @@ internal static class PublishCommand
                     }
                     else if (++_rejected <= DetailedErrors)
                     {
-                        error.WriteLine($"{Environment.NewLine}line {number.ToString(CultureInfo.InvariantCulture)}: {decoded.Error}");
+                        error.WriteLine($"line {number.ToString(CultureInfo.InvariantCulture)}: {decoded.Error}");
                     }
                 }, cancellationToken);
                 publisher.Flush(cancellationToken);
@@ -129,8 +130,6 @@ internal static class PublishCommand
                 return 2; // the CSV header was refused (reported above); nothing was published
             }
 
-            DrawProgress(reader, stopwatch.Elapsed);
-            progress?.WriteLine();
             double seconds = stopwatch.Elapsed.TotalSeconds;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"published {publisher.Delivered} events to {options.Topic} ({publisher.Failed} failed), rejected {_rejected} lines{(_rejected > 0 ? " (line numbers above)" : "")}, {_lines} lines in {seconds:F1} s, {publisher.Delivered / Math.Max(seconds, 0.001):F0} events/s"));
@@ -164,18 +163,13 @@ internal static class PublishCommand
             return header;
         }
 
-        private void DrawProgress(JsonLinesReader reader, TimeSpan elapsed)
+        private ProgressSample Sample(JsonLinesReader reader, Stopwatch stopwatch)
         {
-            if (progress is null)
-            {
-                return;
-            }
-
-            double fraction = reader.Length == 0 ? 1 : Math.Clamp((double)reader.Position / reader.Length, 0, 1);
-            int filled = (int)(fraction * 30);
-            double rate = Interlocked.Read(ref _lines) / Math.Max(elapsed.TotalSeconds, 0.001);
-            progress.Write(string.Create(CultureInfo.InvariantCulture,
-                $"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {fraction:P0} {Interlocked.Read(ref _lines):N0} lines, {_published:N0} published, {_rejected:N0} rejected, {rate:N0} lines/s   "));
+            double fraction = reader.Length == 0 ? 1 : (double)reader.Position / reader.Length;
+            long lines = Interlocked.Read(ref _lines);
+            double rate = lines / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001);
+            return new ProgressSample(fraction, string.Create(CultureInfo.InvariantCulture,
+                $"{lines:N0} lines, {Interlocked.Read(ref _published):N0} published, {Interlocked.Read(ref _rejected):N0} rejected, {rate:N0} lines/s"));
         }
     }
 }
