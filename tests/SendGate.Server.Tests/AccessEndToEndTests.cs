@@ -6,6 +6,7 @@ using SendGate.Audit;
 using SendGate.Client;
 using SendGate.Contracts.V1;
 using Grpc.Core;
+using Microsoft.Extensions.Time.Testing;
 using SendGate.Tests.Support;
 using SendGate.LoadDriver.Measuring;
 
@@ -24,7 +25,10 @@ public sealed class AccessGateFixture : IAsyncLifetime
 
     public string DecisionDirectory { get; } = Directory.CreateTempSubdirectory("sendgate-decisions-").FullName;
 
-    public async Task InitializeAsync() => Host = await GateHost.StartAsync(Consents.File, new Dictionary<string, string?>
+    public async Task InitializeAsync() => Host = await GateHost.StartAsync(Consents.File, Settings(DecisionDirectory));
+
+    /// <summary>The clients every test here calls as, and a decision log in <paramref name="decisions"/>.</summary>
+    public static Dictionary<string, string?> Settings(string decisions) => new()
     {
         ["Access:Mode"] = "Required",
         ["Access:Clients:sms:KeyHashes:0"] = ApiKeys.Hash(SmsKey),
@@ -46,11 +50,11 @@ public sealed class AccessGateFixture : IAsyncLifetime
         ["Access:Clients:retrying:KeyHashes:0"] = ApiKeys.Hash(RetryingKey),
         ["Access:Clients:retrying:Grants:0:IysCode"] = "123456",
         ["Access:Clients:retrying:Grants:0:Channels:0"] = "MESAJ",
-        ["Access:Clients:retrying:RecipientsPerSecond"] = "2", // the retry waits ~3 s: a slow machine cannot refill the bucket between the two calls
+        ["Access:Clients:retrying:RecipientsPerSecond"] = "2", // 6 tokens short: a pushback of 3 s
         ["Access:Clients:retrying:Burst"] = "10",
         ["Access:Clients:retrying:MaxBatch"] = "8",
-        ["DecisionLog:Directory"] = DecisionDirectory,
-    });
+        ["DecisionLog:Directory"] = decisions,
+    };
 
     public async Task DisposeAsync()
     {
@@ -157,22 +161,39 @@ public sealed class AccessEndToEndTests(AccessGateFixture fixture) : IClassFixtu
     [Fact]
     public async Task DotNetClient_RetriesAfterThePushback_ButNotAnOversizeBatch()
     {
+        // A gate of its own whose clock is the test's: its token bucket refills only when the test
+        // advances the clock, however slow the machine is between two calls.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        string decisions = Directory.CreateTempSubdirectory("sendgate-decisions-").FullName;
+        await using var host = await GateHost.StartAsync(Consents.File, AccessGateFixture.Settings(decisions), services: s => s.AddSingleton<TimeProvider>(clock));
+        using var http = new HttpClient { BaseAddress = host.Admin };
         // SendGate.Client's default channel: the key as call credentials, retries per gRPC A6.
-        using var channel = GateChannel.Create(new GateClientOptions { Address = Host.Address, ApiKey = AccessGateFixture.RetryingKey });
+        using var channel = GateChannel.Create(new GateClientOptions { Address = host.Address, ApiKey = AccessGateFixture.RetryingKey });
         var gate = new Contracts.V1.Gate.GateClient(channel);
         string[] eight = [.. Enumerable.Range(0, 8).Select(i => $"0532200000{i}")];
 
-        var first = await gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, eight));
-        var second = await gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, eight)); // 2 of 8 tokens left: refused, retried after the pushback
+        var first = await gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, eight)); // 10 tokens, 2 left
+        var secondCall = gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, eight)).ResponseAsync; // refused: the client waits out the 3 s pushback
+        await RefusedAsync(http, "rate_limited");
+        clock.Advance(TimeSpan.FromSeconds(3)); // 2 + 3 s × 2 = 8 tokens for the retry
+        var second = await secondCall;
         var tooLarge = await Assert.ThrowsAsync<RpcException>(() => gate.CheckAsync(Request(Channel.Mesaj, Consents.Brand, 123456, [.. eight, "05322000009"])).ResponseAsync);
-        using var http = new HttpClient { BaseAddress = Host.Admin };
         string metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
         Assert.Equal(8, first.Reasons.Length);
         Assert.Equal(8, second.Reasons.Length);
         Assert.Equal(StatusCode.ResourceExhausted, tooLarge.StatusCode);
-        Assert.True(PrometheusText.Sum(metrics, "sendgate_access_refused_total", ("client", "retrying"), ("reason", "rate_limited")) >= 1, "the second call was never refused: nothing was retried");
         Assert.Equal(1, PrometheusText.Sum(metrics, "sendgate_access_refused_total", ("client", "retrying"), ("reason", "batch_too_large"))); // pushback -1: asked once
+        Directory.Delete(decisions, recursive: true);
+    }
+
+    private static async Task RefusedAsync(HttpClient admin, string reason)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (PrometheusText.Sum(await admin.GetStringAsync(new Uri("/metrics", UriKind.Relative), patience.Token), "sendgate_access_refused_total", ("client", "retrying"), ("reason", reason)) is not >= 1)
+        {
+            await Task.Delay(20, patience.Token);
+        }
     }
 
     [Fact]
