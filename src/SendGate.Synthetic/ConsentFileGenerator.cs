@@ -16,7 +16,8 @@ public static class ConsentFileGenerator
     private static readonly DateTimeOffset First = new(2016, 1, 1, 0, 0, 0, TimeSpan.FromHours(3));
     private const int Span = 9 * 365 * 24 * 3600;
 
-    public static (long Lines, long Records, long Closures) Generate(TextWriter writer, int brandCount, long recipientCount, int seed, long closureCount, bool examples, CancellationToken cancellationToken)
+    /// <summary>Writes the file; <paramref name="progress"/>, when given, hears the recipients written so far every 4,096.</summary>
+    public static (long Lines, long Records, long Closures) Generate(TextWriter writer, int brandCount, long recipientCount, int seed, long closureCount, bool examples, CancellationToken cancellationToken, IProgress<long>? progress = null)
     {
         var random = new Random(seed);
         long records = 0;
@@ -34,6 +35,11 @@ public static class ConsentFileGenerator
         for (long i = 0; i < recipientCount; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if ((i & 4095) == 0)
+            {
+                progress?.Report(i);
+            }
+
             bool phone = random.NextDouble() < 0.8;
             string recipient = phone ? SyntheticRecipients.WrittenPhone(i, random) : SyntheticRecipients.Email(i, random);
             for (int b = 0; b < brandCount; b++)

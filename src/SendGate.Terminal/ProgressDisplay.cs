@@ -16,6 +16,7 @@ public sealed class ProgressDisplay : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _drawing;
+    private int _disposed;
 
     private ProgressDisplay(string description, TextWriter writer, Func<ProgressSample> sample, TimeSpan plainInterval) =>
         _drawing = IsTerminal(writer)
@@ -33,8 +34,14 @@ public sealed class ProgressDisplay : IAsyncDisposable
         return new ProgressDisplay(description, writer, sample, plainInterval);
     }
 
+    /// <summary>Draws the final state and stops; a second call does nothing (a caller may end it early, before its summary).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         await _drawing.ConfigureAwait(false);
         _stop.Dispose();
@@ -104,4 +111,14 @@ public sealed class ProgressDisplay : IAsyncDisposable
 
         await writer.WriteLineAsync(Line(description, sample())).ConfigureAwait(false);
     }
+}
+
+/// <summary>The newest value work reported, read by a <see cref="ProgressDisplay"/> sample (reports arrive on the worker's thread, no hop).</summary>
+public sealed class LatestValue : IProgress<long>
+{
+    private long _value;
+
+    public long Value => Interlocked.Read(ref _value);
+
+    public void Report(long value) => Interlocked.Exchange(ref _value, value);
 }

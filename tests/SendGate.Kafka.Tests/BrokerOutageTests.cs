@@ -42,7 +42,9 @@ public sealed class BrokerOutageTests : IAsyncLifetime
         await _broker.StartAsync();
         Publish(topic, ("05321230001", ConsentStatus.Ret, "2024-02-01 10:00:00"), ("05321230003", ConsentStatus.Onay, "2024-02-01 10:00:00"));
 
+        // Two partitions: each change arrives on its own, in either order.
         await Events.EventuallyAsync(gate, "05321230003", Reason.AllowedConsent);
+        await Events.EventuallyAsync(gate, "05321230001", Reason.DeniedRefused);
         Assert.Equal([Reason.DeniedRefused, Reason.AllowedConsent, Reason.AllowedConsent], await Events.CheckAsync(gate, "05321230001", "05321230002", "05321230003"));
         var progress = await gate.OffsetsAsync(4);
         Assert.True(progress.FreshAsOf > stale, "freshness did not resume after the broker came back");

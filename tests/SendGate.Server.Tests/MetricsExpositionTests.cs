@@ -1,4 +1,5 @@
 using SendGate.Contracts.V1;
+using SendGate.LoadDriver.Measuring;
 using SendGate.Tests.Support;
 
 namespace SendGate.Server.Tests;
@@ -29,5 +30,28 @@ public sealed class MetricsExpositionTests(GateServerFixture fixture) : IClassFi
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>
+    /// Two gates in one process (as in these tests) export their own measurements each:
+    /// OpenTelemetry selects meters by name process-wide, and merged streams ended when one gate stopped.
+    /// </summary>
+    [Fact]
+    public async Task TwoGatesInOneProcess_EachExportsItsOwnCalls()
+    {
+        await using var first = await GateHost.StartAsync(Consents.File);
+        await using var second = await GateHost.StartAsync(Consents.File);
+        using var firstAdmin = new HttpClient { BaseAddress = first.Admin };
+        using var secondAdmin = new HttpClient { BaseAddress = second.Admin };
+
+        for (int i = 0; i < 3; i++)
+        {
+            await first.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+        }
+
+        await second.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+
+        Assert.Equal(3, PrometheusText.Sum(await firstAdmin.GetStringAsync(new Uri("/metrics", UriKind.Relative)), "sendgate_check_requests_total"));
+        Assert.Equal(1, PrometheusText.Sum(await secondAdmin.GetStringAsync(new Uri("/metrics", UriKind.Relative)), "sendgate_check_requests_total"));
     }
 }

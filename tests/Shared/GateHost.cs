@@ -66,7 +66,6 @@ public sealed class GateHost : IAsyncDisposable
         string directory = Directory.CreateTempSubdirectory("sendgate-gate-").FullName;
         string path = Path.Combine(directory, "consents.jsonl");
         await File.WriteAllTextAsync(path, consents);
-        int adminPort = FreePort();
         var configuration = new Dictionary<string, string?>
         {
             ["Hashing:Key"] = KeyBase64,
@@ -79,11 +78,28 @@ public sealed class GateHost : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var app = SendGateHost.Build(
-            ["--urls", urls, "--consents", path, "--admin-url", $"http://127.0.0.1:{adminPort}"],
-            config => config.AddInMemoryCollection(configuration),
-            services);
-        await app.StartAsync();
+        WebApplication app;
+        int adminPort;
+        for (int attempt = 1; ; attempt++)
+        {
+            adminPort = FreePort();
+            app = SendGateHost.Build(
+                ["--urls", urls, "--consents", path, "--admin-url", $"http://127.0.0.1:{adminPort}"],
+                config => config.AddInMemoryCollection(configuration),
+                services);
+            try
+            {
+                await app.StartAsync();
+                break;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                // Another test bound the admin port between FreePort and this start: take another.
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+
         if (waitUntilReady)
         {
             await app.Services.GetRequiredService<FeedStatus>().CaughtUp.WaitAsync(TimeSpan.FromSeconds(60));

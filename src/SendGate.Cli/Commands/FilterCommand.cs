@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grpc.Core;
 using SendGate.Contracts.V1;
+using SendGate.Terminal;
 
 namespace SendGate.Cli.Commands;
 
@@ -16,7 +17,8 @@ internal static class FilterCommand
         var input = new Option<FileInfo>("--in") { Description = "Recipients, one per line", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the allowed recipients", Required = true };
         var batch = new Option<int>("--batch") { Description = "Recipients per request", DefaultValueFactory = _ => 10_000 };
-        var command = new Command("filter", "Keep only the recipients the gate allows (a list in, the allowed part out)") { input, output, batch };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress (a bar on a terminal, a line every 5 s otherwise)" };
+        var command = new Command("filter", "Keep only the recipients the gate allows (a list in, the allowed part out)") { input, output, batch, quiet };
         GateConnection.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -26,7 +28,10 @@ internal static class FilterCommand
             var chunks = lines.Chunk(Math.Max(1, parse.GetValue(batch))).ToArray();
             var totals = new SortedDictionary<string, int>(StringComparer.Ordinal);
             long kept = 0;
+            long answered = 0;
             var started = System.Diagnostics.Stopwatch.StartNew();
+            await using var progress = parse.GetValue(quiet) ? null : ProgressDisplay.Start("filtering", parse.InvocationConfiguration.Error,
+                () => new ProgressSample(lines.Length == 0 ? 1 : (double)Interlocked.Read(ref answered) / lines.Length, $"{Interlocked.Read(ref answered):N0} of {lines.Length:N0} answered, {Interlocked.Read(ref kept):N0} kept"), TimeSpan.FromSeconds(5));
             try
             {
                 await using var writer = new StreamWriter(parse.GetRequiredValue(output).FullName);
@@ -57,9 +62,11 @@ internal static class FilterCommand
                         if (reasons[i] is >= 1 and <= 15)
                         {
                             await writer.WriteLineAsync(chunk[i].AsMemory(), cancellationToken);
-                            kept++;
+                            Interlocked.Increment(ref kept);
                         }
                     }
+
+                    Interlocked.Add(ref answered, chunk.Length);
                 }
 
                 await sending;
@@ -67,6 +74,11 @@ internal static class FilterCommand
             catch (RpcException error)
             {
                 return GateConnection.Fail(parse, error);
+            }
+
+            if (progress is not null)
+            {
+                await progress.DisposeAsync(); // its last line before the summary
             }
 
             parse.InvocationConfiguration.Error.WriteLine($"kept {kept} of {lines.Length} in {started.Elapsed.TotalSeconds:F1} s; " + string.Join(", ", totals.Select(t => $"{t.Key} {t.Value}")));

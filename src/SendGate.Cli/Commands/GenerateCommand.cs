@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using SendGate.Synthetic;
+using SendGate.Terminal;
 
 namespace SendGate.Cli.Commands;
 
@@ -19,14 +20,23 @@ internal static class GenerateCommand
         var closures = new Option<long>("--closures") { Description = "Line closures to add", DefaultValueFactory = _ => -1 };
         var examples = new Option<bool>("--examples") { Description = "Start with the README's documented cases" };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write here instead of standard output" };
-        var command = new Command("generate", "Generate an İYS JSON Lines consent file (synthetic, reproducible)") { brands, recipients, seed, closures, examples, output };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress (a bar on a terminal, a line every 5 s otherwise)" };
+        var command = new Command("generate", "Generate an İYS JSON Lines consent file (synthetic, reproducible)") { brands, recipients, seed, closures, examples, output, quiet };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var target = parse.GetValue(output);
             await using var stream = target is null ? Console.OpenStandardOutput() : File.Create(target.FullName);
             await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 20);
             long closureCount = parse.GetValue(closures) is var c and >= 0 ? c : parse.GetValue(recipients) / 100;
-            var counts = ConsentFileGenerator.Generate(writer, parse.GetValue(brands), parse.GetValue(recipients), parse.GetValue(seed), closureCount, parse.GetValue(examples), cancellationToken);
+            long total = parse.GetValue(recipients);
+            var done = new LatestValue();
+            (long Lines, long Records, long Closures) counts;
+            await using (parse.GetValue(quiet) ? null : ProgressDisplay.Start("generating", parse.InvocationConfiguration.Error, () => new ProgressSample(total == 0 ? 1 : (double)done.Value / total, $"{done.Value:N0} of {total:N0} recipients"), TimeSpan.FromSeconds(5)))
+            {
+                counts = ConsentFileGenerator.Generate(writer, parse.GetValue(brands), total, parse.GetValue(seed), closureCount, parse.GetValue(examples), cancellationToken, done);
+                done.Report(total);
+            }
+
             await writer.FlushAsync(cancellationToken);
             await parse.InvocationConfiguration.Error.WriteLineAsync($"generated {counts.Lines} lines: {counts.Records} consent records, {counts.Closures} line closures");
             return 0;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -57,6 +58,16 @@ internal static class GateTelemetry
                 {
                     metrics.AddView(instrument, new MetricStreamConfiguration { Name = name });
                 }
+
+                // OpenTelemetry picks meters by name, process-wide. A process hosting more than one
+                // gate (the tests do) would merge their instruments into one stream, and one gate
+                // stopping would end the stream for the others: only this host's meters (those of
+                // its IMeterFactory) and the process-wide ones (the runtime's) are exported here.
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, builder) =>
+                {
+                    var own = services.GetRequiredService<IMeterFactory>();
+                    builder.AddView(instrument => instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, own) ? MetricStreamConfiguration.Drop : null);
+                });
 
                 if (otlp)
                 {
