@@ -10,7 +10,7 @@ if (quick)
     Environment.SetEnvironmentVariable(BenchSizes.QuickVariable, "1");
 }
 
-Footprint.Clear();
+SetupFigure.Clear();
 string[] rest = [.. args.Where(a => a != "--quick")];
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, BenchConfig.Create(quick)).ToArray();
 
