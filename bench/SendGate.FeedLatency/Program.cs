@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HdrHistogram;
 using Microsoft.Extensions.Logging.Abstractions;
 using SendGate.Client;
 using SendGate.Contracts.V1;
@@ -34,7 +35,7 @@ var gate = new Gate.GateClient(channel);
 int total = (int)(rate * seconds);
 long run = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000;
 var scheduled = new long[total];
-var latencies = new List<double>(total);
+var latencies = new LongHistogram(3_600_000_000, 3); // microseconds, up to an hour, three significant digits
 var pending = new Dictionary<string, int>();
 var clock = Stopwatch.StartNew();
 int published = 0;
@@ -67,7 +68,7 @@ while (published < total || pending.Count > 0)
         {
             if (response.Reasons[i] == (byte)SendGate.Contracts.V1.Reason.AllowedConsent)
             {
-                latencies.Add((seen - scheduled[pending[phones[i]]]) * 1000.0 / Stopwatch.Frequency);
+                latencies.RecordValue(Math.Min((seen - scheduled[pending[phones[i]]]) * 1_000_000 / Stopwatch.Frequency, 3_600_000_000));
                 pending.Remove(phones[i]);
             }
         }
@@ -82,10 +83,9 @@ while (published < total || pending.Count > 0)
     await Task.Delay(1);
 }
 
-latencies.Sort();
-double Percentile(double p) => latencies[Math.Min(latencies.Count - 1, (int)(p * latencies.Count))];
+double Ms(double percentile) => latencies.GetValueAtPercentile(percentile) / 1000.0;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{latencies.Count} events at {rate:F0}/s: produce→visible p50 {Percentile(0.50):F1} ms, p90 {Percentile(0.90):F1} ms, p99 {Percentile(0.99):F1} ms, max {latencies[^1]:F1} ms"));
+    $"{latencies.TotalCount} events at {rate:F0}/s: produce→visible p50 {Ms(50):F1} ms, p90 {Ms(90):F1} ms, p99 {Ms(99):F1} ms, max {latencies.GetMaxValue() / 1000.0:F1} ms"));
 return 0;
 
 static Dictionary<string, string> Arguments(string[] args)
