@@ -54,4 +54,39 @@ public sealed class MetricsExpositionTests(GateServerFixture fixture) : IClassFi
         Assert.Equal(3, PrometheusText.Sum(await firstAdmin.GetStringAsync(new Uri("/metrics", UriKind.Relative)), "sendgate_check_requests_total"));
         Assert.Equal(1, PrometheusText.Sum(await secondAdmin.GetStringAsync(new Uri("/metrics", UriKind.Relative)), "sendgate_check_requests_total"));
     }
+
+    /// <summary>With Telemetry:OtlpEndpoint set, the same metrics are pushed to an OpenTelemetry collector (here: OTLP over HTTP, protobuf).</summary>
+    [Fact]
+    public async Task OtlpEndpoint_ReceivesTheGatesMetrics()
+    {
+        int port = GateHost.FreePort();
+        using var collector = new System.Net.HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        await using var host = await GateHost.StartAsync(Consents.File, new()
+        {
+            ["Telemetry:OtlpEndpoint"] = $"http://127.0.0.1:{port}/v1/metrics",
+            ["Telemetry:OtlpProtocol"] = "HttpProtobuf",
+            ["Telemetry:OtlpInterval"] = "00:00:00.200",
+        });
+        await host.Gate.CheckAsync(GateEndToEndTests.Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234567"]));
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string path, type;
+        byte[] body;
+        do
+        {
+            var context = await collector.GetContextAsync().WaitAsync(patience.Token);
+            (path, type) = (context.Request.Url!.AbsolutePath, context.Request.ContentType ?? "");
+            using var read = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(read, patience.Token);
+            body = read.ToArray();
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+        }
+        while (!System.Text.Encoding.UTF8.GetString(body).Contains("sendgate.check.requests", StringComparison.Ordinal));
+
+        Assert.Equal("/v1/metrics", path);
+        Assert.Equal("application/x-protobuf", type);
+    }
 }
