@@ -132,13 +132,13 @@ internal static class LoadDriverCli
             await console.WriteLineAsync($"{scenario.Name}: {MarkdownReport.Describe(plan)}, {pool.RecipientsPerRequest:N0} recipients per request, {settings.Connections} connection(s); ramp {plan.Ramp.TotalSeconds:0.#} s, warm-up {plan.Warmup.TotalSeconds:0.#} s, measuring {plan.Duration.TotalSeconds:0.#} s");
             await using var memory = parse.GetValue(admin) is { } adminUri ? new ServerMemoryProbe(adminUri) : null;
             await using var churn = scenario.Churn ? new ChurnProducer(kafka!, gateKey!, parse.GetValue(churnRate), shape.IysCode, shape.BrandCode, shape.Population) : null;
-            RunRecorder? latest = null;
+            RunRecorder? live = null;
             var started = Stopwatch.GetTimestamp();
             double planned = (plan.Ramp + plan.Warmup + plan.Duration).TotalSeconds;
             RunRecorder recorder;
-            await using (parse.GetValue(quiet) ? null : ProgressDisplay.Start(scenario.Name, console, () => new ProgressSample(Stopwatch.GetElapsedTime(started).TotalSeconds / planned, Volatile.Read(ref latest) is { } r ? Progress(r) : "starting"), TimeSpan.FromSeconds(5)))
+            await using (parse.GetValue(quiet) ? null : ProgressDisplay.Start(scenario.Name, console, () => new ProgressSample(Stopwatch.GetElapsedTime(started).TotalSeconds / planned, Volatile.Read(ref live) is { } r ? Progress(r) : "starting"), TimeSpan.FromSeconds(5)))
             {
-                var progress = new Progress<RunRecorder>(r => Volatile.Write(ref latest, r));
+                var progress = new Progress<RunRecorder>(r => Volatile.Write(ref live, r)); // the live recorder, once
                 recorder = await LoadRunner.RunAsync(target, plan, pool.Requests.Count, progress, cancellationToken);
             }
 

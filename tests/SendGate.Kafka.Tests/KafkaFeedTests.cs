@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using SendGate.Contracts.V1;
 using SendGate.Feed.Status;
 using SendGate.Tests.Support;
@@ -107,11 +108,21 @@ public sealed class KafkaFeedTests(KafkaBroker broker)
     public async Task Gate_IsNotServing_UntilTheTopicExistsAndIsApplied()
     {
         string topic = "consents-late", dlq = "consents-late.dlq";
-        var logs = new LogCapture();
-        await using var gate = await GateHost.StartAsync("", broker.GateSettings(topic, dlq), waitUntilReady: false, services: s => s.AddSingleton<ILoggerProvider>(logs));
+        await using var gate = await GateHost.StartAsync("", broker.GateSettings(topic, dlq), waitUntilReady: false, services: s => s.AddLogging(logging => logging.AddFakeLogging()));
         var status = gate.Services.GetRequiredService<FeedStatus>();
         // Twice "waiting for topic" (event 4004): the feed has looked, found nothing, and looked again.
-        await logs.WaitForAsync(4004, count: 2, TimeSpan.FromSeconds(30));
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            int waits = 0;
+            await foreach (var record in gate.Services.GetRequiredService<FakeLogCollector>().GetLogsAsync(patience.Token))
+            {
+                if (record.Id.Id == 4004 && ++waits == 2)
+                {
+                    break;
+                }
+            }
+        }
+
         Assert.False(status.CaughtUp.IsCompleted, "ready before the topic exists");
         Assert.Equal([Reason.DeniedStaleIndex], await Events.CheckAsync(gate, Returned));
         Assert.Equal([NotServing, NotServing], await HealthAsync(gate));

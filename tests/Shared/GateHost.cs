@@ -60,7 +60,7 @@ public sealed class GateHost : IAsyncDisposable
     /// <param name="settings">Configuration over the test defaults.</param>
     /// <param name="waitUntilReady">Return once the feed has caught up.</param>
     /// <param name="urls">The gRPC listeners.</param>
-    /// <param name="services">Registered after the gate's services: a <c>FakeTimeProvider</c> as the clock, a log capture.</param>
+    /// <param name="services">Registered after the gate's services: a <c>FakeTimeProvider</c> as the clock, fake logging.</param>
     public static async Task<GateHost> StartAsync(string consents, Dictionary<string, string?>? settings = null, bool waitUntilReady = true, string urls = "http://127.0.0.1:0", Action<IServiceCollection>? services = null)
     {
         string directory = Directory.CreateTempSubdirectory("sendgate-gate-").FullName;

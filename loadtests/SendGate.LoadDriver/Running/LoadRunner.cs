@@ -9,6 +9,7 @@ internal static class LoadRunner
     /// <summary>How long calls still in flight at the end may take to finish before they are cancelled (and counted as such).</summary>
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(30);
 
+    /// <summary>Runs the plan; <paramref name="progress"/> is handed the live recorder once, at the start, to sample as it likes.</summary>
     public static Task<RunRecorder> RunAsync(ICallTarget target, LoadPlan plan, int requestCount, IProgress<RunRecorder>? progress, CancellationToken cancellationToken) =>
         RunAsync(target, plan, requestCount, progress, Drain, cancellationToken);
 
@@ -20,7 +21,7 @@ internal static class LoadRunner
         long start = Stopwatch.GetTimestamp();
         var recorder = new RunRecorder(start + Ticks(plan.MeasureStart), start + Ticks(plan.End));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var reporter = progress is null ? null : new Timer(_ => progress.Report(recorder), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        progress?.Report(recorder);
         var calls = plan.Model == LoadModel.Open
             ? await OfferOpenAsync(target, plan, requestCount, start, recorder, stop.Token).ConfigureAwait(false)
             : await OfferClosedAsync(target, plan, requestCount, start, recorder, stop.Token).ConfigureAwait(false);

@@ -12,7 +12,7 @@ internal static class SendGateHost
 
     /// <param name="args">The command line.</param>
     /// <param name="configure">Configuration added after the command line (tests: in-memory settings).</param>
-    /// <param name="replace">Services registered after the gate's (tests: a fake clock, a log capture).</param>
+    /// <param name="replace">Services registered after the gate's (tests: a fake clock, fake logging).</param>
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? replace = null)
     {
         args = WithAbsolutePaths(args);
