@@ -43,9 +43,36 @@ public sealed class ConsentStateTests
     public void Create_Invalid_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => ConsentState.Create(ConsentStatus.None, Jan, Jan));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ConsentState.Create(ConsentStatus.Onay, ConsentTime.None, Jan));
         Assert.Throws<ArgumentOutOfRangeException>(() => ConsentState.Create(ConsentStatus.Onay, Jan, ConsentTime.None));
         Assert.Throws<ArgumentOutOfRangeException>(() => ConsentState.Create(ConsentStatus.Onay, Jan, new ConsentTime((uint)int.MaxValue + 1)));
+    }
+
+    [Fact]
+    public void WithoutConsentDate_IsARecord_DatedByItsModificationForClosures()
+    {
+        // A TACIR record İYS holds without a consent date (DOMAIN.md "TACIR records").
+        var merchant = ConsentState.Create(ConsentStatus.Onay, ConsentTime.None, Feb);
+
+        Assert.False(merchant.IsNone);
+        Assert.False(merchant.HasConsentDate);
+        Assert.Equal(Feb, merchant.EffectiveConsentDate);
+        Assert.True(LineClosureRule.Voids(Feb, merchant));
+        Assert.True(LineClosureRule.Voids(Mar, merchant));
+        Assert.False(LineClosureRule.Voids(Jan, merchant));
+        Assert.True(ConsentState.Create(ConsentStatus.Onay, Jan, Feb).HasConsentDate);
+    }
+
+    [Fact]
+    public void WithoutConsentDate_IsOrderedByModification_LikeAnyRecord()
+    {
+        var merchant = ConsentState.Create(ConsentStatus.Onay, ConsentTime.None, Mar);
+        var older = ConsentState.Create(ConsentStatus.Ret, Jan, Feb);
+        var sameTimeWithDate = ConsentState.Create(ConsentStatus.Onay, Jan, Mar);
+
+        Assert.Equal(merchant, ConsentState.Newest(older, merchant));
+        Assert.Equal(merchant, ConsentState.Newest(merchant, older));
+        Assert.Equal(sameTimeWithDate, ConsentState.Newest(merchant, sameTimeWithDate)); // a tie: the stated date wins, in either order
+        Assert.Equal(sameTimeWithDate, ConsentState.Newest(sameTimeWithDate, merchant));
     }
 
     [Fact]

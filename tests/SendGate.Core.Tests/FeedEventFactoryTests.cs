@@ -52,6 +52,27 @@ public sealed class FeedEventFactoryTests
         Assert.Equal("HS_SOMETHING_NEW", change!.Record.Source);
     }
 
+    [Fact]
+    public void TryCreate_TacirWithoutConsentDateOrSource_IsAccepted_AndOrderedByItsModification()
+    {
+        var input = Valid with { RecipientType = RecipientType.Tacir, ConsentDate = ConsentTime.None, Source = null };
+
+        Assert.Equal(FeedEventError.None, _factory.TryCreate(input, out var change));
+
+        Assert.False(change!.Record.State.HasConsentDate);
+        Assert.True(change.Record.ConsentDate.IsNone);
+        Assert.Equal(input.ModifiedAt, change.Record.State.EffectiveConsentDate);
+        Assert.Equal(string.Empty, change.Record.Source);
+    }
+
+    [Fact]
+    public void TryCreate_TacirWithAnInvalidConsentDate_IsStillRefused()
+    {
+        var input = Valid with { RecipientType = RecipientType.Tacir, ConsentDate = new ConsentTime(ConsentTime.EarliestValid.Seconds - 1) };
+
+        Assert.Equal(FeedEventError.TimeBeforeLaw, _factory.TryCreate(input, out _));
+    }
+
     public static TheoryData<string, FeedEventError> Invalid => new()
     {
         { "iys", FeedEventError.MissingIysCode },

@@ -75,6 +75,35 @@ public sealed class IysLineDecoderTests
     }
 
     [Fact]
+    public void TacirWithoutConsentDateOrSource_IsAChange_InJsonAndInCsv()
+    {
+        var json = Json("""{"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"TACIR","recipient":"05321234567","status":"ONAY","consentDate":null,"creationDate":"2024-03-01 10:00:05"}""");
+        var csv = new IysLineDecoder(Factory, IysCsvLine.FromHeader("creationDate,recipient,recipientType,type,status,consentDate,source"u8, 123456, 123457, out _))
+            .Decode("2024-03-01 10:00:05,05321234567,TACIR,MESAJ,ONAY,,"u8);
+
+        foreach (var decoded in new[] { json, csv })
+        {
+            Assert.True(decoded.IsValid, decoded.Error);
+            Assert.False(decoded.Change!.Record.State.HasConsentDate);
+            Assert.Equal(string.Empty, decoded.Change.Record.Source);
+            Assert.Equal(Time("2024-03-01 10:00:05"), decoded.Change.Record.ModifiedAt);
+        }
+
+        Assert.Equal(json.Change, csv.Change);
+    }
+
+    [Fact]
+    public void BireyselWithoutConsentDate_IsRefused_InJsonAndInCsv()
+    {
+        var json = Json("""{"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipient":"05321234567","status":"ONAY","source":"HS_WEB","creationDate":"2024-03-01 10:00:05"}""");
+        var csv = new IysLineDecoder(Factory, IysCsvLine.FromHeader("creationDate,recipient,recipientType,type,status,consentDate,source"u8, 123456, 123457, out _))
+            .Decode("2024-03-01 10:00:05,05321234567,BIREYSEL,MESAJ,ONAY,,HS_WEB"u8);
+
+        Assert.Equal(FeedEventError.MissingConsentDate.Describe(), json.Error);
+        Assert.Equal(FeedEventError.MissingConsentDate.Describe(), csv.Error);
+    }
+
+    [Fact]
     public void CsvHeader_WithoutTheRequiredColumns_IsNotAnIysChangeFile()
     {
         var csv = IysCsvLine.FromHeader("recipient,status,date"u8, 1, 2, out string error);

@@ -63,14 +63,17 @@ public sealed class ConsentModel
                 continue;
             }
 
-            var key = new ConsentKey(brand, random.Next(2) == 0 ? Channel.Mesaj : Channel.Eposta, random.Next(4) == 0 ? RecipientType.Tacir : RecipientType.Bireysel, recipient);
-            var consentDate = new ConsentTime(modified.Seconds - (uint)random.Next(1_000));
+            var type = random.Next(4) == 0 ? RecipientType.Tacir : RecipientType.Bireysel;
+            var key = new ConsentKey(brand, random.Next(2) == 0 ? Channel.Mesaj : Channel.Eposta, type, recipient);
+            // İYS lets a merchant's record go without consent date and source: half the TACIR records do.
+            bool undated = type == RecipientType.Tacir && random.Next(2) == 0;
+            var consentDate = undated ? ConsentTime.None : new ConsentTime(modified.Seconds - (uint)random.Next(1_000));
             var status = random.Next(3) == 0 ? ConsentStatus.Ret : ConsentStatus.Onay;
             yield return new ConsentChange(key, new ConsentRecord
             {
                 State = ConsentState.Create(status, consentDate, modified),
                 IysCode = 123456,
-                Source = random.Next(2) == 0 ? "HS_WEB" : "IYS_MOBIL",
+                Source = undated ? string.Empty : random.Next(2) == 0 ? "HS_WEB" : "IYS_MOBIL",
                 TransactionId = "tx-" + random.Next(3),
                 RetailerCode = random.Next(4) == 0 ? "R" + random.Next(10) : string.Empty,
                 RetailerAccess = random.Next(4) == 0 ? ["R1", "R" + random.Next(10)] : [],

@@ -43,7 +43,7 @@ internal static class ExplainCommand
 
                 if (response.Record is { } record)
                 {
-                    parse.InvocationConfiguration.Output.WriteLine($"record:      {record.Status} given {Iys(record.ConsentDate)}, modified {Iys(record.LastModificationDate)} (GMT+3), source {record.Source}, transaction {record.TransactionId}");
+                    parse.InvocationConfiguration.Output.WriteLine($"record:      {record.Status} {(record.ConsentDate is null ? "without a consent date" : "given " + Iys(record.ConsentDate))}, modified {Iys(record.LastModificationDate)} (GMT+3), source {(record.Source.Length == 0 ? "not given" : record.Source)}, transaction {record.TransactionId}");
                 }
 
                 if (response.LineClosedAt is { } closed)

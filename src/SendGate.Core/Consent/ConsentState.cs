@@ -12,7 +12,10 @@ namespace SendGate.Core.Consent;
 /// +-----------------------------------+----+----------------------------------+
 /// </code>
 /// Times are <see cref="ConsentTime"/> seconds. Zero is "no record": a valid record always
-/// has a consent date after 2015-05-01, so its word is never zero.
+/// has a modification time after 2015-05-01, so its word is never zero. A consent date of zero
+/// is "not given", which İYS allows for TACIR records only (<see cref="FeedEventFactory"/>
+/// enforces that); such a record is ordered and compared with line closures by its
+/// modification time (<see cref="EffectiveConsentDate"/>).
 /// <para>
 /// The event application rule is a maximum over this order: the newest modification time
 /// wins; on equal times RET wins; then the later consent date. A maximum is commutative,
@@ -35,7 +38,13 @@ public readonly record struct ConsentState(ulong Bits) : IComparable<ConsentStat
 
     public ConsentTime ModifiedAt => new((uint)(Bits >> ModifiedShift));
 
-    /// <summary>Packs a record's state. The caller has validated the times (see <see cref="FeedEventFactory"/>).</summary>
+    /// <summary>False for a TACIR record İYS holds without a consent date.</summary>
+    public bool HasConsentDate => (uint)Bits != 0;
+
+    /// <summary>The time the consent was given as far as line closures are concerned: the consent date, or the modification time when none was given.</summary>
+    public ConsentTime EffectiveConsentDate => HasConsentDate ? ConsentDate : ModifiedAt;
+
+    /// <summary>Packs a record's state. The caller has validated the times (see <see cref="FeedEventFactory"/>); <paramref name="consentDate"/> may be none (TACIR).</summary>
     public static ConsentState Create(ConsentStatus status, ConsentTime consentDate, ConsentTime modifiedAt)
     {
         if (status is not (ConsentStatus.Onay or ConsentStatus.Ret))
@@ -43,9 +52,9 @@ public readonly record struct ConsentState(ulong Bits) : IComparable<ConsentStat
             throw new ArgumentOutOfRangeException(nameof(status), status, "A record is ONAY or RET.");
         }
 
-        if (consentDate.IsNone || modifiedAt.IsNone || modifiedAt > ConsentTime.MaxPackable)
+        if (modifiedAt.IsNone || modifiedAt > ConsentTime.MaxPackable)
         {
-            throw new ArgumentOutOfRangeException(nameof(modifiedAt), "A record needs a consent date and a modification time no later than 2083.");
+            throw new ArgumentOutOfRangeException(nameof(modifiedAt), "A record needs a modification time no later than 2083.");
         }
 
         ulong bits = ((ulong)modifiedAt.Seconds << ModifiedShift) | consentDate.Seconds;
@@ -70,5 +79,5 @@ public readonly record struct ConsentState(ulong Bits) : IComparable<ConsentStat
     public static bool operator >=(ConsentState left, ConsentState right) => left.Bits >= right.Bits;
 
     public override string ToString() =>
-        IsNone ? "none" : $"{Status} consent={ConsentDate} modified={ModifiedAt}";
+        IsNone ? "none" : $"{Status} consent={(HasConsentDate ? ConsentDate.ToString() : "not given")} modified={ModifiedAt}";
 }

@@ -41,7 +41,7 @@ public static class FeedEventErrorText
         FeedEventError.InvalidRecipient => "the recipient address is not valid for the channel",
         FeedEventError.MalformedRecipientKey => "recipient_key is not 16 bytes",
         FeedEventError.KeyIdMismatch => "the recipient key was made with another hashing key (key_id differs)",
-        FeedEventError.MissingConsentDate => "consent_date is missing or out of range",
+        FeedEventError.MissingConsentDate => "consent_date is missing or out of range (only a TACIR record may lack it)",
         FeedEventError.MissingModificationTime => "modified_at is missing or out of range",
         FeedEventError.TimeBeforeLaw => "a time is before 2015-05-01 00:00:00 GMT+3, when the law came into force",
         FeedEventError.TimeInFuture => "a time is in the future beyond the allowed clock skew",

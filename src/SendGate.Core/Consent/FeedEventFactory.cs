@@ -31,9 +31,10 @@ public sealed class FeedEventFactory(RecipientHasher hasher, TimeProvider clock,
             !input.Channel.IsDefined() ? FeedEventError.UnknownChannel :
             type == RecipientType.Unspecified ? FeedEventError.UnknownRecipientType :
             input.Status is not (ConsentStatus.Onay or ConsentStatus.Ret) ? FeedEventError.UnknownStatus :
-            input.ConsentDate.IsNone ? FeedEventError.MissingConsentDate :
+            // İYS makes consentDate optional for merchants (registered, not opted in); a person's record needs it.
+            input.ConsentDate.IsNone && type != RecipientType.Tacir ? FeedEventError.MissingConsentDate :
             input.ModifiedAt.IsNone ? FeedEventError.MissingModificationTime :
-            CheckTime(input.ConsentDate) is var c and not FeedEventError.None ? c :
+            !input.ConsentDate.IsNone && CheckTime(input.ConsentDate) is var c and not FeedEventError.None ? c :
             CheckTime(input.ModifiedAt);
         if (error != FeedEventError.None)
         {

@@ -7,7 +7,8 @@ namespace SendGate.Core.Consent;
 /// reassigned, so every consent of that recipient (all brands, channels, types) that is not
 /// newer than the closure belongs to the previous subscriber and is void. "Newer" compares the
 /// record's consent date, not its modification time: a consent uploaded late with an old
-/// consent date was still given by the previous subscriber.
+/// consent date was still given by the previous subscriber. A TACIR record without a consent
+/// date is compared by its modification time, the only time İYS gives for it.
 /// Closures of one recipient combine by maximum, so they too are order-independent.
 /// </summary>
 public static class LineClosureRule
@@ -17,5 +18,5 @@ public static class LineClosureRule
 
     /// <summary>True when the closure voids the record.</summary>
     public static bool Voids(ConsentTime closedAt, ConsentState state) =>
-        !closedAt.IsNone && !state.IsNone && state.ConsentDate <= closedAt;
+        !closedAt.IsNone && !state.IsNone && state.EffectiveConsentDate <= closedAt;
 }

@@ -47,14 +47,19 @@ public static class DecisionPolicy
     /// <summary>A sentence for Explain: which rule decided.</summary>
     public static string Describe(Reason reason, ConsentState state, ConsentTime lineClosedAt) => reason switch
     {
-        Reason.AllowedConsent => $"ONAY given {state.ConsentDate.ToIysString()} (modified {state.ModifiedAt.ToIysString()}, GMT+3) for this brand, channel and recipient type",
+        Reason.AllowedConsent => $"ONAY {Given(state)} (modified {state.ModifiedAt.ToIysString()}, GMT+3) for this brand, channel and recipient type",
         Reason.AllowedInformational => "the message was declared informational (BILGILENDIRME): no consent is needed; the provider is responsible for that classification",
         Reason.AllowedExemptSender => "the provider (iysCode) is configured as exempt from the consent requirement",
         Reason.DeniedNoConsent => "no consent record for this brand, channel and recipient type (a TACIR recipient must be registered in İYS too)",
-        Reason.DeniedRefused => $"RET (refused) {state.ConsentDate.ToIysString()} (modified {state.ModifiedAt.ToIysString()}, GMT+3)",
-        Reason.DeniedLineClosed => $"the line was closed {lineClosedAt.ToIysString()} (GMT+3); the record from {state.ConsentDate.ToIysString()} is not newer and is void",
+        Reason.DeniedRefused => $"RET (refused) {Given(state)} (modified {state.ModifiedAt.ToIysString()}, GMT+3)",
+        Reason.DeniedLineClosed => state.HasConsentDate
+            ? $"the line was closed {lineClosedAt.ToIysString()} (GMT+3); the record from {state.ConsentDate.ToIysString()} is not newer and is void"
+            : $"the line was closed {lineClosedAt.ToIysString()} (GMT+3); the record, which has no consent date, was last modified {state.ModifiedAt.ToIysString()}, is not newer and is void",
         Reason.DeniedInvalidRecipient => "the recipient is not a valid address for this channel",
         Reason.DeniedStaleIndex => "the gate's consent data is older than its staleness bound; commercial sends are denied until it catches up",
         _ => "undecided",
     };
+
+    private static string Given(ConsentState state) =>
+        state.HasConsentDate ? $"given {state.ConsentDate.ToIysString()}" : "without a consent date (a TACIR record: İYS makes it optional)";
 }

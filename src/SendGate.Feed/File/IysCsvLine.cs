@@ -56,7 +56,10 @@ public sealed class IysCsvLine
             return false;
         }
 
-        if (!ConsentTime.TryParseIys(Field("consentDate"), out var consentDate))
+        // Empty for a merchant (TACIR) İYS holds without one: the factory decides whether that is allowed.
+        string consentText = Field("consentDate");
+        var consentDate = ConsentTime.None;
+        if (consentText.Length > 0 && !ConsentTime.TryParseIys(consentText, out consentDate))
         {
             error = "consentDate is not YYYY-MM-DD HH:mm:ss";
             return false;
