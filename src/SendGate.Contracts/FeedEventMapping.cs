@@ -10,10 +10,8 @@ namespace SendGate.Contracts;
 /// </summary>
 public static class FeedEventMapping
 {
-    /// <summary>A decoded and validated event: exactly one of the two is set when <see cref="Error"/> is None.</summary>
-    public readonly record struct Decoded(FeedEventError Error, ConsentChange? Change, LineClosure? Closure, V1.FeedEvent? Event);
-
-    public static Decoded Decode(ReadOnlySpan<byte> payload, FeedEventFactory factory)
+    /// <summary>A Kafka payload to a validated change or closure, or why it cannot be applied.</summary>
+    public static DecodedEvent Decode(ReadOnlySpan<byte> payload, FeedEventFactory factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
         V1.FeedEvent feedEvent;
@@ -23,16 +21,13 @@ public static class FeedEventMapping
         }
         catch (InvalidProtocolBufferException)
         {
-            return new Decoded(FeedEventError.Undecodable, null, null, null);
+            return DecodedEvent.Rejected(FeedEventError.Undecodable);
         }
 
         switch (feedEvent.EventCase)
         {
             case V1.FeedEvent.EventOneofCase.ConsentChanged:
-            {
-                var error = factory.TryCreate(ToInput(feedEvent.ConsentChanged, feedEvent.KeyId), out var change);
-                return new Decoded(error, change, null, feedEvent);
-            }
+                return factory.Create(ToInput(feedEvent.ConsentChanged, feedEvent.KeyId));
 
             case V1.FeedEvent.EventOneofCase.LineClosed:
             {
@@ -40,12 +35,11 @@ public static class FeedEventMapping
                 var recipient = closed.RecipientCase == V1.LineClosed.RecipientOneofCase.RecipientKey
                     ? RecipientInput.FromKey(closed.RecipientKey.Memory, feedEvent.KeyId)
                     : new RecipientInput(closed.Address, default, false, 0);
-                var error = factory.TryCreate(recipient, closed.ClosedAt.ToConsentTime(), out var closure);
-                return new Decoded(error, null, error == FeedEventError.None ? closure : null, feedEvent);
+                return factory.Create(recipient, closed.ClosedAt.ToConsentTime());
             }
 
             default:
-                return new Decoded(FeedEventError.Empty, null, null, feedEvent);
+                return DecodedEvent.Rejected(FeedEventError.Empty);
         }
     }
 

@@ -8,17 +8,11 @@ internal static partial class FeedLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Loading consents from {Path} ({Bytes} bytes)")]
     public static partial void LoadStarting(ILogger logger, string path, long bytes);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Loading consents: {Lines} lines ({Percent:F0}%), {LinesPerSecond:F0} lines/s")]
-    public static partial void LoadProgress(ILogger logger, long lines, double percent, double linesPerSecond);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Loaded {Lines} lines ({Rejected} rejected): {Tuples} consent tuples, {Closures} line closures, in {Seconds:F1} s ({LinesPerSecond:F0} lines/s)")]
-    public static partial void LoadFinished(ILogger logger, long lines, long rejected, long tuples, long closures, double seconds, double linesPerSecond);
-
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Line {Line} skipped: {Reason}")]
     public static partial void LineRejected(ILogger logger, long line, string reason);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "{Count} more lines were skipped (only the first ones are listed)")]
-    public static partial void MoreLinesRejected(ILogger logger, long count);
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "More lines are being skipped; only the first ones are listed (the metric sendgate.feed.events, outcome rejected, counts them all)")]
+    public static partial void MoreLinesRejected(ILogger logger);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Cannot read the consent file {Path}: {Reason}")]
     public static partial void FileUnreadable(ILogger logger, string path, string reason);

@@ -55,7 +55,8 @@ public static class KafkaClients
             .Build();
     }
 
-    private static void Log(ILogger logger, LogMessage message)
+    /// <summary>librdkafka's log line at the matching level.</summary>
+    public static void Log(ILogger logger, LogMessage message)
     {
         var level = message.Level switch
         {

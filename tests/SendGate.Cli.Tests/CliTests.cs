@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using SendGate.Synthetic;
-using SendGate.Feed.File;
+using SendGate.Feed.Pipeline;
 using SendGate.Tests.Support;
 
 namespace SendGate.Cli.Tests;
@@ -30,9 +29,9 @@ public sealed class CliTests
 
         await using var host = await GateHost.StartAsync(file);
 
-        var feed = host.Services.GetServices<IHostedService>().OfType<FileConsentFeed>().Single();
+        var feed = host.Services.GetRequiredService<FeedRunner>();
         Assert.Equal(0, feed.Rejected);
-        Assert.Equal(file.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, feed.Lines);
+        Assert.Equal(file.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, feed.Applied);
     }
 
     [Fact]

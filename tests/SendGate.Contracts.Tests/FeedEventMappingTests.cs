@@ -21,7 +21,7 @@ public sealed class FeedEventMappingTests
 
         Assert.Equal(V1.ConsentChanged.RecipientOneofCase.RecipientKey, feedEvent.ConsentChanged.RecipientCase);
         Assert.DoesNotContain("5321234567", System.Text.Encoding.ASCII.GetString(payload), StringComparison.Ordinal);
-        Assert.Equal(FeedEventError.None, decoded.Error);
+        Assert.True(decoded.IsValid, decoded.Rejection);
         Assert.Equal(change, decoded.Change);
     }
 
@@ -32,7 +32,7 @@ public sealed class FeedEventMappingTests
 
         var decoded = FeedEventMapping.Decode(FeedEventMapping.ToEvent(closure, Hasher.KeyId).ToByteArray(), _factory);
 
-        Assert.Equal(FeedEventError.None, decoded.Error);
+        Assert.True(decoded.IsValid, decoded.Rejection);
         Assert.Equal(closure, decoded.Closure);
     }
 
@@ -44,7 +44,7 @@ public sealed class FeedEventMappingTests
 
         var decoded = FeedEventMapping.Decode(feedEvent.ToByteArray(), _factory);
 
-        Assert.Equal(FeedEventError.None, decoded.Error);
+        Assert.True(decoded.IsValid, decoded.Rejection);
         Assert.Equal(Hasher.HashNormalized("+905321234567"u8), decoded.Change!.Key.Recipient);
     }
 
@@ -53,13 +53,13 @@ public sealed class FeedEventMappingTests
     {
         var decoded = FeedEventMapping.Decode([0xFF, 0xFF, 0xFF, 0x01], _factory);
 
-        Assert.Equal(FeedEventError.Undecodable, decoded.Error);
+        Assert.Equal(FeedEventError.Undecodable.Describe(), decoded.Rejection);
     }
 
     [Fact]
     public void Decode_EmptyEvent_IsRefused()
     {
-        Assert.Equal(FeedEventError.Empty, FeedEventMapping.Decode([], _factory).Error);
+        Assert.Equal(FeedEventError.Empty.Describe(), FeedEventMapping.Decode([], _factory).Rejection);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class FeedEventMappingTests
     {
         byte[] payload = FeedEventMapping.ToEvent(Change("05321234567", ConsentStatus.Onay), Hasher.KeyId ^ 0x5a).ToByteArray();
 
-        Assert.Equal(FeedEventError.KeyIdMismatch, FeedEventMapping.Decode(payload, _factory).Error);
+        Assert.Equal(FeedEventError.KeyIdMismatch.Describe(), FeedEventMapping.Decode(payload, _factory).Rejection);
     }
 
     [Fact]

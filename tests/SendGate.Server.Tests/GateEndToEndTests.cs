@@ -1,9 +1,8 @@
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using SendGate.Contracts.V1;
 using SendGate.Core.Recipients;
-using SendGate.Feed.File;
+using SendGate.Feed.Pipeline;
 using Grpc.Core;
 using Grpc.Health.V1;
 using SendGate.Tests.Support;
@@ -224,7 +223,7 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Feed_BadLinesAreSkippedAndCounted_TheRestIsServed()
     {
-        var feed = Host.Services.GetServices<IHostedService>().OfType<FileConsentFeed>().Single();
+        var feed = Host.Services.GetRequiredService<FeedRunner>();
 
         Assert.True(feed.Rejected >= 2);
         var response = await Host.Gate.CheckAsync(Request(Channel.Mesaj, RecipientType.Bireysel, ["05321234563"]));

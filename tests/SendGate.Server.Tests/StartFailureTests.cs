@@ -64,7 +64,7 @@ public sealed class StartFailureTests
 
             Assert.True(exit == 2, $"exit {exit}: {output}");
             string loading = Regex.Escape($"Loading consents from {Path.Combine(folder, "mine.jsonl")}");
-            Assert.Matches(new Regex($@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z info: SendGate\.Feed\.File\.FileConsentFeed\[2001\] {loading}", RegexOptions.Multiline), output);
+            Assert.Matches(new Regex($@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z info: SendGate\.Feed\.File\.FileConsentSource\[2001\] {loading}", RegexOptions.Multiline), output);
         }
         finally
         {

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using SendGate.Core.Consent;
 using SendGate.Core.Hashing;
-using SendGate.Feed.File;
+using SendGate.Feed.Pipeline;
+using SendGate.Iys;
 using SendGate.Kafka;
 using SendGate.Terminal;
 
@@ -76,58 +77,56 @@ internal static class PublishCommand
         return builder.AddEnvironmentVariables().Build();
     }
 
-    /// <summary>One publish: read, decode, produce, report.</summary>
+    /// <summary>One publish: read a batch of lines, decode them in parallel, produce in file order, report.</summary>
     private sealed class PublishRun(string path, KafkaFeedOptions options, FeedEventFactory factory, uint keyId, uint iysCode, uint brandCode, TextWriter? progress)
     {
+        private const int BatchCapacity = 8192;
         private long _lines;
         private long _published;
         private long _rejected;
 
         public async Task<int> ExecuteAsync(TextWriter output, TextWriter error, CancellationToken cancellationToken)
         {
-            using var reader = new JsonLinesReader(path);
+            using var reader = new LineReader(path);
+            long length = reader.Length;
             bool csv = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
             using var publisher = new ConsentPublisher(KafkaClients.Producer(options, NullLogger.Instance), options.Topic, keyId);
             var stopwatch = Stopwatch.StartNew();
-            await using (progress is null ? null : ProgressDisplay.Start($"publishing {Path.GetFileName(path)}", progress, () => Sample(reader, stopwatch), TimeSpan.FromSeconds(5)))
-            try
+            await using (progress is null ? null : ProgressDisplay.Start($"publishing {Path.GetFileName(path)}", progress, () => Sample(reader, length, stopwatch), TimeSpan.FromSeconds(5)))
             {
-                IysLineDecoder? decoder = csv ? null : new IysLineDecoder(factory);
-                reader.Read(0, includeUnterminated: true, line =>
+                IysLineDecoder decoder;
+                if (!csv)
                 {
-                    long number = Interlocked.Increment(ref _lines);
-                    if (decoder is null)
-                    {
-                        decoder = Header(line, error) is { } header ? new IysLineDecoder(factory, header) : throw new InvalidDataException("not an İYS change CSV");
-                        return;
-                    }
+                    decoder = new IysLineDecoder(factory);
+                }
+                else if (reader.TryReadLine(includeUnterminated: true, out var headerLine) && Header(headerLine, error) is { } header)
+                {
+                    Interlocked.Increment(ref _lines);
+                    decoder = new IysLineDecoder(factory, header);
+                }
+                else
+                {
+                    return 2; // the CSV header was refused (reported above); nothing was published
+                }
 
-                    if (line.IsEmpty)
+                var lines = new Lines(decoder);
+                var sink = new Sink(this, publisher, error);
+                var batch = new EventBatch(BatchCapacity);
+                bool more = true;
+                while (more)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    batch.Clear();
+                    more = Fill(reader, batch);
+                    batch.DecodeWith(lines);
+                    for (int i = 0; i < batch.Count; i++)
                     {
-                        return;
+                        sink.Line = batch.Position(i);
+                        batch.Decoded(i).Dispatch(sink);
                     }
+                }
 
-                    var decoded = decoder.Decode(line);
-                    if (decoded.Change is { } change)
-                    {
-                        publisher.Publish(change);
-                        _published++;
-                    }
-                    else if (decoded.Closure is { } closure)
-                    {
-                        publisher.Publish(closure);
-                        _published++;
-                    }
-                    else if (++_rejected <= DetailedErrors)
-                    {
-                        error.WriteLine($"line {number.ToString(CultureInfo.InvariantCulture)}: {decoded.Error}");
-                    }
-                }, cancellationToken);
                 publisher.Flush(cancellationToken);
-            }
-            catch (InvalidDataException)
-            {
-                return 2; // the CSV header was refused (reported above); nothing was published
             }
 
             double seconds = stopwatch.Elapsed.TotalSeconds;
@@ -147,6 +146,26 @@ internal static class PublishCommand
             return _rejected > 0 ? 3 : 0;
         }
 
+        /// <summary>Non-empty lines into the batch until it is full; false at the end of the file.</summary>
+        private bool Fill(LineReader reader, EventBatch batch)
+        {
+            while (batch.HasRoom)
+            {
+                if (!reader.TryReadLine(includeUnterminated: true, out var line))
+                {
+                    return false;
+                }
+
+                long number = Interlocked.Increment(ref _lines);
+                if (!line.IsEmpty)
+                {
+                    batch.Add(line, 0, number);
+                }
+            }
+
+            return true;
+        }
+
         private IysCsvLine? Header(ReadOnlySpan<byte> line, TextWriter error)
         {
             var header = IysCsvLine.FromHeader(line, iysCode, brandCode, out string headerError);
@@ -163,13 +182,45 @@ internal static class PublishCommand
             return header;
         }
 
-        private ProgressSample Sample(JsonLinesReader reader, Stopwatch stopwatch)
+        private ProgressSample Sample(LineReader reader, long length, Stopwatch stopwatch)
         {
-            double fraction = reader.Length == 0 ? 1 : (double)reader.Position / reader.Length;
+            double fraction = length == 0 ? 1 : Math.Min(1, (double)reader.Offset / length);
             long lines = Interlocked.Read(ref _lines);
             double rate = lines / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001);
             return new ProgressSample(fraction, string.Create(CultureInfo.InvariantCulture,
                 $"{lines:N0} lines, {Interlocked.Read(ref _published):N0} published, {Interlocked.Read(ref _rejected):N0} rejected, {rate:N0} lines/s"));
+        }
+
+        /// <summary>The file's lines as the batch holds them, through the İYS decoder.</summary>
+        private sealed class Lines(IysLineDecoder decoder) : IEventDecoder
+        {
+            public DecodedEvent Decode(EventBatch batch, int index) => decoder.Decode(batch.Payload(index, out _));
+        }
+
+        /// <summary>Valid events to the topic, rejected lines to the error output with their number (never their content).</summary>
+        private sealed class Sink(PublishRun run, ConsentPublisher publisher, TextWriter error) : IDecodedEventSink
+        {
+            public long Line { get; set; }
+
+            public void OnChange(ConsentChange change)
+            {
+                publisher.Publish(change);
+                Interlocked.Increment(ref run._published);
+            }
+
+            public void OnClosure(LineClosure closure)
+            {
+                publisher.Publish(closure);
+                Interlocked.Increment(ref run._published);
+            }
+
+            public void OnRejected(string reason)
+            {
+                if (Interlocked.Increment(ref run._rejected) <= DetailedErrors)
+                {
+                    error.WriteLine($"line {Line.ToString(CultureInfo.InvariantCulture)}: {reason}");
+                }
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ using SendGate.Core.Hashing;
 using SendGate.Durability;
 using SendGate.Feed.Checkpoints;
 using SendGate.Feed.File;
+using SendGate.Feed.Pipeline;
 using SendGate.Feed.Status;
 using SendGate.Index;
 using SendGate.Index.Records;
@@ -61,14 +62,17 @@ internal static class SendGateServices
         {
             case FeedKind.Kafka:
                 services.AddOptions<KafkaFeedOptions>().ValidateDataAnnotations().ValidateOnStart();
-                services.AddHostedService<KafkaConsentFeed>();
+                services.AddSingleton<IConsentSource, KafkaConsentSource>();
                 break;
             default:
                 services.AddOptions<FileFeedOptions>().ValidateDataAnnotations().ValidateOnStart()
                     .Validate(options => !string.IsNullOrWhiteSpace(options.Path), "Feed:File:Path (or --consents FILE) is required: the İYS JSON Lines file to serve.");
-                services.AddHostedService<FileConsentFeed>();
+                services.AddSingleton<IConsentSource, FileConsentSource>();
                 break;
         }
+
+        services.AddSingleton<FeedRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<FeedRunner>());
 
         AddAccess(services, configuration);
         AddDecisionLog(services, configuration, environment);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using SendGate.Core.Consent;
 using SendGate.Core.Domain;
 
-namespace SendGate.Feed.File;
+namespace SendGate.Iys;
 
 /// <summary>One line of an İYS JSON Lines file, decoded but not yet validated.</summary>
 internal readonly record struct IysLine(bool IsClosure, ConsentChangeInput Consent, RecipientInput ClosureRecipient, ConsentTime ClosedAt);

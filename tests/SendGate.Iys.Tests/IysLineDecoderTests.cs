@@ -7,9 +7,8 @@ using SendGate.Core.Consent;
 using SendGate.Core.Domain;
 using SendGate.Core.Hashing;
 using SendGate.Core.Recipients;
-using SendGate.Feed.File;
 
-namespace SendGate.Feed.Tests;
+namespace SendGate.Iys.Tests;
 
 /// <summary>İYS JSON Lines and daily change CSV rows to validated domain changes, one line at a time.</summary>
 public sealed class IysLineDecoderTests
@@ -23,7 +22,7 @@ public sealed class IysLineDecoderTests
     {
         var decoded = Json("""{"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"BIREYSEL","recipient":"+905321234567","status":"RET","source":"HS_WEB","consentDate":"2024-03-01 10:00:00","creationDate":"2024-03-01 10:00:05","transactionId":"tx-1","unknownField":[1,2]}""");
 
-        Assert.True(decoded.IsValid, decoded.Error);
+        Assert.True(decoded.IsValid, decoded.Rejection);
         var change = decoded.Change!;
         Assert.Equal(new ConsentKey(123457, Channel.Mesaj, RecipientType.Bireysel, Key("+905321234567", Channel.Mesaj)), change.Key);
         Assert.Equal(ConsentStatus.Ret, change.Record.Status);
@@ -39,7 +38,7 @@ public sealed class IysLineDecoderTests
     {
         var decoded = Json("""{"recipient":"05321234567","lineClosedDate":"2024-05-01 00:00:00"}""");
 
-        Assert.True(decoded.IsValid, decoded.Error);
+        Assert.True(decoded.IsValid, decoded.Rejection);
         Assert.Null(decoded.Change);
         Assert.Equal(new LineClosure(Key("+905321234567", Channel.Mesaj), Time("2024-05-01 00:00:00")), decoded.Closure);
     }
@@ -54,8 +53,8 @@ public sealed class IysLineDecoderTests
         var decoded = Json(line);
 
         Assert.False(decoded.IsValid);
-        Assert.Contains(named, decoded.Error, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("5321234567", decoded.Error, StringComparison.Ordinal);
+        Assert.Contains(named, decoded.Rejection, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("5321234567", decoded.Rejection, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +66,7 @@ public sealed class IysLineDecoderTests
 
         var decoded = decoder.Decode("ONAY;\"0532 123 45 67\";MESAJ;2024-03-01 10:00:00;2024-03-01 10:00:05;HS_WEB;\"tx;\"\"1\"\"\";TACIR\r"u8);
 
-        Assert.True(decoded.IsValid, decoded.Error);
+        Assert.True(decoded.IsValid, decoded.Rejection);
         Assert.Equal(new ConsentKey(123457, Channel.Mesaj, RecipientType.Tacir, Key("+905321234567", Channel.Mesaj)), decoded.Change!.Key);
         Assert.Equal(ConsentStatus.Onay, decoded.Change.Record.Status);
         Assert.Equal("tx;\"1\"", decoded.Change.Record.TransactionId);
@@ -83,7 +82,7 @@ public sealed class IysLineDecoderTests
 
         foreach (var decoded in new[] { json, csv })
         {
-            Assert.True(decoded.IsValid, decoded.Error);
+            Assert.True(decoded.IsValid, decoded.Rejection);
             Assert.False(decoded.Change!.Record.State.HasConsentDate);
             Assert.Equal(string.Empty, decoded.Change.Record.Source);
             Assert.Equal(Time("2024-03-01 10:00:05"), decoded.Change.Record.ModifiedAt);
@@ -99,8 +98,8 @@ public sealed class IysLineDecoderTests
         var csv = new IysLineDecoder(Factory, IysCsvLine.FromHeader("creationDate,recipient,recipientType,type,status,consentDate,source"u8, 123456, 123457, out _))
             .Decode("2024-03-01 10:00:05,05321234567,BIREYSEL,MESAJ,ONAY,,HS_WEB"u8);
 
-        Assert.Equal(FeedEventError.MissingConsentDate.Describe(), json.Error);
-        Assert.Equal(FeedEventError.MissingConsentDate.Describe(), csv.Error);
+        Assert.Equal(FeedEventError.MissingConsentDate.Describe(), json.Rejection);
+        Assert.Equal(FeedEventError.MissingConsentDate.Describe(), csv.Rejection);
     }
 
     [Fact]
@@ -120,7 +119,7 @@ public sealed class IysLineDecoderTests
         var decoded = decoder.Decode("2024-03-01,05321234567,MESAJ,ONAY,2024-03-01 10:00:00"u8);
 
         Assert.False(decoded.IsValid);
-        Assert.Equal("creationDate is not YYYY-MM-DD HH:mm:ss", decoded.Error);
+        Assert.Equal("creationDate is not YYYY-MM-DD HH:mm:ss", decoded.Rejection);
     }
 
     /// <summary>Whatever a line holds, decoding answers — a change, a closure or an error — and never throws.</summary>
@@ -129,7 +128,7 @@ public sealed class IysLineDecoderTests
     {
         var decoder = csv ? new IysLineDecoder(Factory, IysCsvLine.FromHeader("creationDate,recipient,type,status,consentDate"u8, 1, 2, out _)) : new IysLineDecoder(Factory);
         var decoded = decoder.Decode(bytes ?? []);
-        return decoded.IsValid ? decoded.Change is not null ^ decoded.Closure is not null : decoded.Error!.Length > 0;
+        return decoded.IsValid ? decoded.Change is not null ^ decoded.Closure is not null : decoded.Rejection!.Length > 0;
     }
 
     /// <summary>A well-formed JSON line says what it decodes to, for any status, channel, codes and dates.</summary>
@@ -154,7 +153,7 @@ public sealed class IysLineDecoderTests
             });
     }
 
-    private static DecodedLine Json(string line) => new IysLineDecoder(Factory).Decode(Encoding.UTF8.GetBytes(line));
+    private static DecodedEvent Json(string line) => new IysLineDecoder(Factory).Decode(Encoding.UTF8.GetBytes(line));
 
     private static RecipientKey Key(string phone, Channel channel)
     {

@@ -2,7 +2,7 @@ using System.Text;
 using SendGate.Core.Consent;
 using SendGate.Core.Domain;
 
-namespace SendGate.Feed.File;
+namespace SendGate.Iys;
 
 /// <summary>
 /// İYS's daily change CSV (mutabakat): a header naming the columns — creationDate,

@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SendGate.Core.Consent;
+using SendGate.Feed.Checkpoints;
+using SendGate.Feed.Status;
+using SendGate.Index;
+
+namespace SendGate.Feed.Pipeline;
+
+/// <summary>
+/// The one feed lifecycle, whatever the source: recover the durable state, open the source at
+/// the recorded positions, catch up, follow, checkpoint, publish status. Two threads and a short
+/// queue of reused batches: the reading thread fills a batch and decodes it (parse, validate,
+/// hash — in parallel when the batch is large, as during catch-up); the applying thread, the
+/// consent store's one writer, applies batches in order and is the only one that moves the
+/// positions a checkpoint records — so a checkpoint holds exactly the events up to its positions.
+/// The gate is ready once a batch proves it current (<see cref="EventBatch.FreshAsOf"/>).
+/// </summary>
+public sealed partial class FeedRunner(
+    IConsentSource source,
+    ConsentStore store,
+    FeedStatus status,
+    FeedMetrics metrics,
+    IFeedCheckpoints checkpoints,
+    ILogger<FeedRunner> logger) : BackgroundService
+{
+    private const int BatchCapacity = 8192;
+    private const int BatchesInFlight = 4;
+    private static readonly TimeSpan ReadWait = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(5);
+
+    private long _applied;
+    private long _rejected;
+
+    /// <summary>Events applied since start (duplicates included).</summary>
+    public long Applied => Interlocked.Read(ref _applied);
+
+    /// <summary>Events refused since start (reported or dead-lettered by the source).</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Both loops block (librdkafka, file reads, the queue): threads of their own, not the pool's.
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var started = Stopwatch.StartNew();
+            var resume = checkpoints.Recover(source.Name, stoppingToken);
+            long[] applied = source.Open(resume, stoppingToken);
+            long backlog = source.Backlog(applied);
+            Log.Starting(logger, source.DisplayName, backlog);
+            try
+            {
+                RunPipeline(ref applied, started, stoppingToken);
+            }
+            finally
+            {
+                checkpoints.Checkpoint(new FeedResumePoint(source.Name, applied)); // graceful stop: the next start replays nothing
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (FeedSourceException exception)
+        {
+            Log.SourceFailed(logger, source.DisplayName, exception.Message);
+            status.Fail(exception);
+        }
+        catch (Exception exception)
+        {
+            status.Fail(exception);
+            throw;
+        }
+    }
+
+    private void RunPipeline(ref long[] applied, Stopwatch started, CancellationToken stoppingToken)
+    {
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var free = new BlockingCollection<EventBatch>();
+        using var full = new BlockingCollection<EventBatch>(BatchesInFlight);
+        for (int i = 0; i < BatchesInFlight + 2; i++)
+        {
+            free.Add(new EventBatch(BatchCapacity), CancellationToken.None);
+        }
+
+        var reading = Task.Factory.StartNew(() => ReadLoop(free, full, stopReading.Token), stopReading.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            ApplyLoop(free, full, ref applied, started, reading, stoppingToken);
+        }
+        finally
+        {
+            stopReading.Cancel();
+            reading.ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+
+        reading.GetAwaiter().GetResult(); // a reader that failed fails the feed
+    }
+
+    /// <summary>The reading thread: fill, decode, hand on.</summary>
+    private void ReadLoop(BlockingCollection<EventBatch> free, BlockingCollection<EventBatch> full, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var batch = free.Take(stoppingToken);
+                batch.Clear();
+                source.Read(batch, ReadWait, stoppingToken);
+                if (batch.Count == 0 && batch.FreshAsOf is null)
+                {
+                    free.Add(batch, stoppingToken); // nothing happened: no need to wake the writer
+                    continue;
+                }
+
+                batch.DecodeWith(source);
+                full.Add(batch, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            full.CompleteAdding();
+        }
+    }
+
+    /// <summary>The applying thread: the store's one writer, the checkpoints, the status.</summary>
+    private void ApplyLoop(BlockingCollection<EventBatch> free, BlockingCollection<EventBatch> full, ref long[] applied, Stopwatch started, Task reading, CancellationToken stoppingToken)
+    {
+        var applier = new Applier(store, source, stoppingToken);
+        DateTimeOffset? freshAsOf = null;
+        bool caughtUp = false;
+        var lastPublish = TimeSpan.Zero;
+        var lastLog = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested && !full.IsCompleted)
+        {
+            bool publishNow = false;
+            if (full.TryTake(out var batch, PublishInterval))
+            {
+                Apply(batch, applier);
+                if (batch.EndPositions.Length > 0)
+                {
+                    applied = batch.EndPositions;
+                }
+
+                source.Applied(batch);
+                if (batch.FreshAsOf is { } fresh)
+                {
+                    freshAsOf = fresh;
+                    publishNow = true;
+                    if (!caughtUp)
+                    {
+                        caughtUp = true;
+                        double seconds = started.Elapsed.TotalSeconds;
+                        long count = Applied;
+                        long tuples = store.Index.Count;
+                        long closures = store.Index.ClosureCount;
+                        double rate = count / Math.Max(seconds, 0.001);
+                        Log.CaughtUp(logger, source.DisplayName, count, Rejected, tuples, closures, seconds, rate);
+                    }
+                }
+
+                free.Add(batch, CancellationToken.None);
+            }
+
+            var now = started.Elapsed;
+            if (publishNow || now - lastPublish >= PublishInterval)
+            {
+                status.Publish(new FeedProgress(source.Positions(applied), freshAsOf, caughtUp));
+                lastPublish = now;
+                if (checkpoints.Due)
+                {
+                    checkpoints.Checkpoint(new FeedResumePoint(source.Name, applied));
+                }
+            }
+
+            if (!caughtUp && now - lastLog >= ProgressLogInterval)
+            {
+                long count = Applied;
+                long backlog = source.Backlog(applied);
+                double rate = count / Math.Max(now.TotalSeconds, 0.001);
+                Log.Progress(logger, source.DisplayName, count, backlog, rate);
+                lastLog = now;
+            }
+        }
+
+        if (reading.IsFaulted)
+        {
+            reading.GetAwaiter().GetResult();
+        }
+    }
+
+    private void Apply(EventBatch batch, Applier applier)
+    {
+        long before = applier.Applied;
+        applier.Batch = batch;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            applier.Index = i;
+            batch.Decoded(i).Dispatch(applier);
+        }
+
+        long count = applier.Applied - before;
+        metrics.RecordApplied(count);
+        Interlocked.Add(ref _applied, count);
+        Interlocked.Exchange(ref _rejected, applier.Rejected);
+    }
+
+    /// <summary>Where the dispatch of each decoded event leads: the store for changes and closures, the source for rejections.</summary>
+    private sealed class Applier(ConsentStore store, IConsentSource source, CancellationToken stoppingToken) : IDecodedEventSink
+    {
+        public EventBatch? Batch { get; set; }
+
+        public int Index { get; set; }
+
+        public long Applied { get; private set; }
+
+        public long Rejected { get; private set; }
+
+        public void OnChange(ConsentChange change)
+        {
+            store.Apply(change);
+            Applied++;
+        }
+
+        public void OnClosure(LineClosure closure)
+        {
+            store.Apply(closure);
+            Applied++;
+        }
+
+        public void OnRejected(string reason)
+        {
+            source.Reject(Batch!, Index, reason, stoppingToken);
+            Rejected++;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Feeding from {Source}: {Backlog} events to catch up with")]
+        public static partial void Starting(ILogger logger, string source, long backlog);
+
+        [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Catching up with {Source}: {Applied} events applied, {Backlog} to go, {PerSecond:F0} events/s")]
+        public static partial void Progress(ILogger logger, string source, long applied, long backlog, double perSecond);
+
+        [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Caught up with {Source}: {Applied} events applied ({Rejected} rejected): {Tuples} consent tuples, {Closures} line closures, in {Seconds:F1} s ({PerSecond:F0} events/s)")]
+        public static partial void CaughtUp(ILogger logger, string source, long applied, long rejected, long tuples, long closures, double seconds, double perSecond);
+
+        [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "Cannot feed from {Source}: {Reason}")]
+        public static partial void SourceFailed(ILogger logger, string source, string reason);
+    }
+}
