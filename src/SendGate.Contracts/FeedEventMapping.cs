@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using SendGate.Core.Consent;
+using SendGate.Core.Domain;
 
 namespace SendGate.Contracts;
 
@@ -58,7 +59,7 @@ public static class FeedEventMapping
             Recipient = changed.RecipientCase == V1.ConsentChanged.RecipientOneofCase.RecipientKey
                 ? RecipientInput.FromKey(changed.RecipientKey.Memory, keyId)
                 : new RecipientInput(changed.Address, default, false, 0),
-            Source = changed.Source,
+            Source = ConsentSource.Intern(changed.Source),
             TransactionId = changed.TransactionId,
             RetailerCode = changed.RetailerCode,
             RetailerAccess = changed.RetailerAccess.Count == 0 ? [] : [.. changed.RetailerAccess],

@@ -49,6 +49,8 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
 
     public long Count => Interlocked.Read(ref _count);
 
+    public bool KeepsRecords => true;
+
     /// <summary>Bytes of the FASTER log from its begin to its tail (what the records take on disk).</summary>
     public long LogBytes => _kv.Log.TailAddress - _kv.Log.BeginAddress;
 

@@ -32,10 +32,13 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     public bool Apply(ConsentChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var current = index.StateOf(change.Key);
-        if (change.Record.State >= current)
+        if (records.KeepsRecords)
         {
-            records.Apply(change.Key, change.Record, current);
+            var current = index.StateOf(change.Key);
+            if (change.Record.State >= current)
+            {
+                records.Apply(change.Key, change.Record, current);
+            }
         }
 
         bool changed = index.Apply(change.Key, change.Record.State);
@@ -46,10 +49,13 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     /// <summary>Writer: applies a line closure. True when it changed the recipient's closure time.</summary>
     public bool Apply(LineClosure closure)
     {
-        var current = index.ClosureOf(closure.Recipient);
-        if (LineClosureRule.Newest(current, closure.ClosedAt) != current)
+        if (records.KeepsRecords)
         {
-            records.ApplyClosure(closure.Recipient, closure.ClosedAt);
+            var current = index.ClosureOf(closure.Recipient);
+            if (LineClosureRule.Newest(current, closure.ClosedAt) != current)
+            {
+                records.ApplyClosure(closure.Recipient, closure.ClosedAt);
+            }
         }
 
         bool changed = index.ApplyClosure(closure.Recipient, closure.ClosedAt);

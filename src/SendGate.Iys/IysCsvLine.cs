@@ -76,7 +76,7 @@ public sealed class IysCsvLine
             ConsentDate = consentDate,
             ModifiedAt = modified,
             Recipient = RecipientInput.FromAddress(Field("recipient")),
-            Source = Field("source") is { Length: > 0 } source ? source : null,
+            Source = Field("source") is { Length: > 0 } source ? ConsentSource.Intern(source) : null,
             TransactionId = Field("transactionId") is { Length: > 0 } transaction ? transaction : null,
         };
         error = string.Empty;

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text.Json;
 using SendGate.Core.Consent;
 using SendGate.Core.Domain;
+using SendGate.Core.Hashing;
 
 namespace SendGate.Iys;
 
@@ -23,11 +24,13 @@ internal readonly record struct IysLine(bool IsClosure, ConsentChangeInput Conse
 /// </summary>
 internal static class IysJsonLine
 {
-    public static bool TryParse(ReadOnlySpan<byte> json, out IysLine line, out string error)
+    /// <summary>Parses one line; an unescaped recipient is normalized and hashed from its bytes with <paramref name="hasher"/>, no string made.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, RecipientHasher hasher, out IysLine line, out string error)
     {
         line = default;
         var consent = new ConsentChangeInput { RecipientType = RecipientType.Bireysel };
         string? recipient = null;
+        Range? recipientBytes = null;
         byte[]? recipientKey = null;
         var closedAt = ConsentTime.None;
         bool closure = false;
@@ -62,13 +65,22 @@ internal static class IysJsonLine
                         consent = consent with { Status = ReadStatus(ref reader) };
                         break;
                     case Field.Recipient:
-                        recipient = reader.GetString();
+                        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+                        {
+                            int start = checked((int)reader.TokenStartIndex) + 1; // after the opening quote
+                            recipientBytes = start..(start + reader.ValueSpan.Length);
+                        }
+                        else
+                        {
+                            recipient = reader.GetString();
+                        }
+
                         break;
                     case Field.RecipientKey:
                         recipientKey = Convert.FromHexString(reader.GetString() ?? string.Empty);
                         break;
                     case Field.Source:
-                        consent = consent with { Source = reader.GetString() };
+                        consent = consent with { Source = ReadSource(ref reader) };
                         break;
                     case Field.ConsentDate:
                         consent = consent with { ConsentDate = ReadTime(ref reader, "consentDate") };
@@ -117,9 +129,14 @@ internal static class IysJsonLine
             return false;
         }
 
-        var recipientInput = recipientKey is not null
-            ? RecipientInput.FromKey(recipientKey, 0)
+        // A closure's number is normalized as a phone line (any callable range), a consent's for its channel.
+        var recipientInput = recipientBytes is { } bytes
+            ? RecipientInput.FromAddress(json[bytes], closure ? Channel.Arama : consent.Channel, hasher)
             : new RecipientInput(recipient, default, false, 0);
+        if (recipientKey is not null)
+        {
+            recipientInput = recipientInput.HasAddress ? recipientInput.WithKey(recipientKey, 0) : RecipientInput.FromKey(recipientKey, 0);
+        }
         line = new IysLine(closure, consent with { Recipient = recipientInput }, recipientInput, closedAt);
         error = string.Empty;
         return true;
@@ -178,6 +195,9 @@ internal static class IysJsonLine
         reader.ValueTextEquals("ONAY"u8) ? ConsentStatus.Onay :
         reader.ValueTextEquals("RET"u8) ? ConsentStatus.Ret :
         throw new FormatException("status is not ONAY or RET");
+
+    private static string? ReadSource(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped ? ConsentSource.FromUtf8(reader.ValueSpan) : reader.GetString();
 
     private static string? ReadText(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number ? System.Text.Encoding.UTF8.GetString(reader.ValueSpan) : reader.GetString();

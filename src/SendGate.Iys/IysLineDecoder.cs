@@ -13,7 +13,7 @@ public sealed class IysLineDecoder(FeedEventFactory factory, IysCsvLine? csv = n
 
     private DecodedEvent DecodeJson(ReadOnlySpan<byte> line)
     {
-        if (!IysJsonLine.TryParse(line, out var parsed, out string parseError))
+        if (!IysJsonLine.TryParse(line, factory.Hasher, out var parsed, out string parseError))
         {
             return DecodedEvent.Rejected(parseError);
         }

@@ -74,6 +74,30 @@ public sealed class IysLineDecoderTests
     }
 
     [Fact]
+    public void Recipient_HashedFromItsBytes_EqualsTheEscapedFormDecodedAsText()
+    {
+        const string Plain = """{"iysCode":1,"brandCode":2,"type":"MESAJ","recipient":"+905321234567","status":"ONAY","source":"HS_WEB","consentDate":"2024-03-01 10:00:00","creationDate":"2024-03-01 10:00:05"}""";
+        string escaped = Plain.Replace("\"+90", "\"\\u002B90", StringComparison.Ordinal); // the same recipient, written with a JSON escape
+
+        var plain = Json(Plain);
+        var fromText = Json(escaped);
+
+        Assert.True(plain.IsValid, plain.Rejection);
+        Assert.True(fromText.IsValid, fromText.Rejection);
+        Assert.Equal(Key("+905321234567", Channel.Mesaj), plain.Change!.Key.Recipient);
+        Assert.Equal(plain.Change.Key, fromText.Change!.Key);
+        Assert.Same(plain.Change.Record.Source, Json(Plain).Change!.Record.Source); // a known source is one shared string
+    }
+
+    [Fact]
+    public void RecipientAndRecipientKeyTogether_AreRefused()
+    {
+        var decoded = Json("""{"iysCode":1,"brandCode":2,"type":"MESAJ","recipient":"+905321234567","recipientKey":"000102030405060708090a0b0c0d0e0f","status":"ONAY","consentDate":"2024-03-01 10:00:00","creationDate":"2024-03-01 10:00:05"}""");
+
+        Assert.Equal(FeedEventError.BothAddressAndKey.Describe(), decoded.Rejection);
+    }
+
+    [Fact]
     public void TacirWithoutConsentDateOrSource_IsAChange_InJsonAndInCsv()
     {
         var json = Json("""{"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"TACIR","recipient":"05321234567","status":"ONAY","consentDate":null,"creationDate":"2024-03-01 10:00:05"}""");

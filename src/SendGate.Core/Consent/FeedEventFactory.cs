@@ -85,10 +85,17 @@ public sealed class FeedEventFactory(RecipientHasher hasher, TimeProvider clock,
     private FeedEventError TryResolve(RecipientInput input, Channel channel, out RecipientKey recipient)
     {
         recipient = default;
-        bool hasAddress = !string.IsNullOrEmpty(input.Address);
+        bool hasAddress = input.HasAddress;
         if (hasAddress && input.HasKey)
         {
             return FeedEventError.BothAddressAndKey;
+        }
+
+        if (input.IsHashedAddress)
+        {
+            // Hashed by the decoder from its bytes; a closure is normalized as a phone line (any callable range) either way.
+            recipient = input.Hashed.Key;
+            return input.Hashed.Error == RecipientError.None ? FeedEventError.None : FeedEventError.InvalidRecipient;
         }
 
         if (input.HasKey)

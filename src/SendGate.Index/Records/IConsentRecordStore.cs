@@ -15,6 +15,9 @@ public interface IConsentRecordStore
     /// <summary>Consent records held (0 when the store keeps none).</summary>
     long Count { get; }
 
+    /// <summary>False for a store that keeps nothing: the writer then skips reading the state a record would be compared with.</summary>
+    bool KeepsRecords { get; }
+
     /// <summary>
     /// Writer: keeps the record that stands by <see cref="ConsentRecord.Newest"/>. Called only with
     /// a record at least as new as <paramref name="current"/>, the state the hot index held for the
@@ -36,6 +39,8 @@ public interface IConsentRecordStore
 public sealed class NoConsentRecordStore : IConsentRecordStore
 {
     public long Count => 0;
+
+    public bool KeepsRecords => false;
 
     public void Apply(in ConsentKey key, ConsentRecord record, ConsentState current)
     {

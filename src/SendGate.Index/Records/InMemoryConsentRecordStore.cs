@@ -18,6 +18,8 @@ public sealed class InMemoryConsentRecordStore : IConsentRecordStore
 
     public long Count => _records.Count;
 
+    public bool KeepsRecords => true;
+
     public void Apply(in ConsentKey key, ConsentRecord record, ConsentState current)
     {
         ArgumentNullException.ThrowIfNull(record);

@@ -39,6 +39,13 @@ public sealed class HashingOptions
 
 public enum RecordStoreKind
 {
+    /// <summary>
+    /// <see cref="Memory"/> for an index sized for at most <see cref="IndexOptions.AutoMemoryRecordsUpTo"/>
+    /// tuples, <see cref="None"/> beyond: full records in memory cost ~250 B a tuple and garbage
+    /// collections that grow with them, so at national scale they belong in FASTER (<c>--data</c>).
+    /// </summary>
+    Auto,
+
     /// <summary>Full records in memory (about 200 bytes each): Explain shows source, transaction id, retailer.</summary>
     Memory,
 
@@ -61,7 +68,11 @@ public sealed class IndexOptions
     [Range(0.5, 0.97)]
     public double MaxLoadFactor { get; set; } = 0.9;
 
-    public RecordStoreKind Records { get; set; } = RecordStoreKind.Memory;
+    /// <summary>Where Explain's full records live without durable state; with <c>--data</c> they are in FASTER whatever this says.</summary>
+    public RecordStoreKind Records { get; set; } = RecordStoreKind.Auto;
+
+    /// <summary>The largest index <see cref="RecordStoreKind.Auto"/> keeps records in memory for (~500 MiB of records).</summary>
+    public const long AutoMemoryRecordsUpTo = 2_000_000;
 }
 
 public enum FeedKind

@@ -167,12 +167,35 @@ internal static class SendGateServices
         var options = services.GetRequiredService<IOptions<IndexOptions>>().Value;
         long expected = ExpectedTuples(services);
         var index = new ConsentIndex(new ConsentIndexOptions { ExpectedTuples = expected, ExpectedClosures = options.ExpectedClosures, MaxLoadFactor = options.MaxLoadFactor });
-        // With durable state the records live in FASTER (on disk, beyond its memory budget); otherwise per Index:Records.
-        IConsentRecordStore records = services.GetService<FasterRecordStore>() as IConsentRecordStore
-            ?? (options.Records == RecordStoreKind.Memory ? new InMemoryConsentRecordStore() : new NoConsentRecordStore());
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate");
+        var records = RecordStore(services, options, expected, logger);
         string keyId = services.GetRequiredService<RecipientHasher>().KeyId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
         ServerLog.Started(logger, keyId, expected, index.SizeBytes >> 20);
+        YoungGenerationCheck.Run(logger);
         return new ConsentStore(index, records);
+    }
+
+    /// <summary>With durable state the records live in FASTER (on disk, beyond its memory budget); otherwise per Index:Records — said at start either way.</summary>
+    private static IConsentRecordStore RecordStore(IServiceProvider services, IndexOptions options, long expected, ILogger logger)
+    {
+        if (services.GetService<FasterRecordStore>() is { } durable)
+        {
+            ServerLog.Records(logger, "in FASTER (durable state)", "Explain shows the full record");
+            return durable;
+        }
+
+        var kind = options.Records != RecordStoreKind.Auto ? options.Records
+            : expected <= IndexOptions.AutoMemoryRecordsUpTo ? RecordStoreKind.Memory : RecordStoreKind.None;
+        string why = options.Records != RecordStoreKind.Auto ? "Index:Records" : $"Index:Records=Auto for {expected} expected tuples";
+        if (kind == RecordStoreKind.Memory)
+        {
+            string where = $"in memory ({why})";
+            ServerLog.Records(logger, where, "Explain shows the full record; about 250 bytes a tuple");
+            return new InMemoryConsentRecordStore();
+        }
+
+        string notKept = $"not kept ({why})";
+        ServerLog.Records(logger, notKept, "Explain shows status and dates only; give --data DIR to keep full records in FASTER on disk");
+        return new NoConsentRecordStore();
     }
 }

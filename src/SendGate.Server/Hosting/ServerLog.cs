@@ -22,6 +22,12 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Access control on ({Why}): {Clients} clients")]
     public static partial void AccessOn(ILogger logger, string why, int clients);
 
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Consent records {Where}: {Consequence}")]
+    public static partial void Records(ILogger logger, string where, string consequence);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "This machine reports no CPU cache sizes, so .NET gives its young generation the smallest budget: feed catch-up runs at a fraction of its rate. Start the gate with {Variable}=0x4000000 (64 MiB; deploy/ does)")]
+    public static partial void NoCacheSizes(ILogger logger, string variable);
+
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "No decision log (set DecisionLog:Directory or DecisionLog:Topic): answers leave no record of what was checked")]
     public static partial void NoDecisionLog(ILogger logger);
 }

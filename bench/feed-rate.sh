@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The consent data path's rates, this build against a baseline build, in one run on the same data
+# and the same broker:
+#   publish   sendgate publish of the İYS JSON Lines file to a fresh topic (parse, validate, hash, produce, acks=all)
+#   file      the gate loading the same file to SERVING (--consents FILE)
+#   kafka     the gate catching up from the pre-filled topic to SERVING (--feed kafka)
+# Rates are the tools' own figures (events applied or delivered / seconds); each gate run is also
+# timed from process start to ready. Needs a broker (eng/kafka.sh start).
+# Usage: bench/feed-rate.sh [RECIPIENTS]   env: BASELINE (a checkout with its Release build, e.g. a
+#        git worktree of an older commit; omitted: this build only), DATA (--data DIR for the gate
+#        runs: the durable store applied too), PARTITIONS (3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+recipients=${1:-1400000}
+partitions=${PARTITIONS:-3}
+file=/tmp/sendgate-feed-rate-$recipients.jsonl
+export DOTNET_ENVIRONMENT=Development
+export Hashing__Key=$(sed -n 's/.*"Key": *"\([^"]*\)".*/\1/p' src/SendGate.Server/appsettings.Development.json | head -1)
+kafka=(-X api.version.request=false -X broker.version.fallback=0.9.0.1)
+
+for project in src/SendGate.Server src/SendGate.Cli; do dotnet build "$project" -c Release -v q -nologo >/dev/null; done
+[[ -f $file ]] || dotnet src/SendGate.Cli/bin/Release/net10.0/sendgate.dll generate --brands 3 --recipients "$recipients" --seed 7 --closures $((recipients / 100)) --out "$file" --quiet
+echo "data: $file, $(wc -l < "$file") lines, $(du -m "$file" | cut -f1) MB"
+
+# gate ROOT LABEL ARGS...: starts ROOT's gate, waits for ready, prints the caught-up line and RSS, stops it.
+gate() {
+  local root=$1 label=$2; shift 2
+  local log; log=$(mktemp /tmp/sendgate-feed-rate-XXXX.log)
+  [[ -n ${DATA:-} ]] && rm -rf "$DATA" && set -- "$@" --data "$DATA"
+  local start; start=$(date +%s.%N)
+  (cd "$root/src/SendGate.Server/bin/Release/net10.0" && exec dotnet sendgate-server.dll --Index:ExpectedTuples $((recipients * 3)) \
+    --Logging:Console:FormatterOptions:SingleLine true "$@") >"$log" 2>&1 &
+  local pid=$!
+  until grep -q "SendGate is ready" "$log"; do
+    if ! kill -0 "$pid" 2>/dev/null; then echo "$label: the gate exited; log: $log" >&2; tail -20 "$log" >&2; exit 1; fi
+    sleep 0.1
+  done
+  local ready; ready=$(date +%s.%N)
+  local rss; rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
+  kill -TERM "$pid"; wait "$pid" || true
+  printf '%-22s ready in %6.1f s  RSS %5s MiB  %s\n' "$label" "$(echo "$ready - $start" | bc)" "$rss" \
+    "$(grep -oE "(Caught up|Loaded) .*" "$log" | head -1 | sed 's/ (\x1b.*//')"
+}
+
+# publish ROOT LABEL TOPIC
+publish() {
+  local root=$1 label=$2 topic=$3
+  eng/kafka.sh create-topic "$topic" "$partitions" compact >/dev/null
+  printf '%-22s %s\n' "$label" "$(dotnet "$root/src/SendGate.Cli/bin/Release/net10.0/sendgate.dll" publish --from "$file" --topic "$topic" "${kafka[@]}" --quiet)"
+}
+
+run_id=$(date +%s)
+roots=("$PWD:this build")
+[[ -n ${BASELINE:-} ]] && roots+=("$BASELINE:baseline")
+for entry in "${roots[@]}"; do
+  root=${entry%%:*} label=${entry#*:}
+  publish "$root" "publish ($label)" "rate.$run_id.${label// /-}"
+done
+for entry in "${roots[@]}"; do
+  root=${entry%%:*} label=${entry#*:}
+  gate "$root" "file ($label)" --consents "$file"
+  gate "$root" "kafka ($label)" --feed kafka --topic "rate.$run_id.this-build" --Feed:Kafka:DeadLetterTopic "rate.$run_id.dlq"
+done
