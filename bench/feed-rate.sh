@@ -7,8 +7,10 @@
 # Rates are the tools' own figures (events applied or delivered / seconds); each gate run is also
 # timed from process start to ready. Needs a broker (eng/kafka.sh start).
 # Usage: bench/feed-rate.sh [RECIPIENTS]   env: BASELINE (a checkout with its Release build, e.g. a
-#        git worktree of an older commit; omitted: this build only), DATA (--data DIR for the gate
-#        runs: the durable store applied too), PARTITIONS (3)
+#        git worktree of an older commit; omitted: this build only), RECORDS (the Index:Records modes
+#        to run the gate in, default "Memory None"), DATA (--data DIR for the gate runs: the durable
+#        store applied too), PARTITIONS (3), DOTNET_GCgen0size (default 0x4000000 as deploy/ sets
+#        it; empty: the runtime's own budget)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 recipients=${1:-1400000}
@@ -17,6 +19,9 @@ file=/tmp/sendgate-feed-rate-$recipients.jsonl
 export DOTNET_ENVIRONMENT=Development
 export Hashing__Key=$(sed -n 's/.*"Key": *"\([^"]*\)".*/\1/p' src/SendGate.Server/appsettings.Development.json | head -1)
 kafka=(-X api.version.request=false -X broker.version.fallback=0.9.0.1)
+export DOTNET_GCgen0size=${DOTNET_GCgen0size-0x4000000}
+[[ -z $DOTNET_GCgen0size ]] && unset DOTNET_GCgen0size
+records=${RECORDS:-Memory None}
 
 for project in src/SendGate.Server src/SendGate.Cli; do dotnet build "$project" -c Release -v q -nologo >/dev/null; done
 [[ -f $file ]] || dotnet src/SendGate.Cli/bin/Release/net10.0/sendgate.dll generate --brands 3 --recipients "$recipients" --seed 7 --closures $((recipients / 100)) --out "$file" --quiet
@@ -38,7 +43,7 @@ gate() {
   local ready; ready=$(date +%s.%N)
   local rss; rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
   kill -TERM "$pid"; wait "$pid" || true
-  printf '%-22s ready in %6.1f s  RSS %5s MiB  %s\n' "$label" "$(echo "$ready - $start" | bc)" "$rss" \
+  printf '%-30s ready in %6.1f s  RSS %5s MiB  %s\n' "$label" "$(echo "$ready - $start" | bc)" "$rss" \
     "$(grep -oE "(Caught up|Loaded) .*" "$log" | head -1 | sed 's/ (\x1b.*//')"
 }
 
@@ -46,7 +51,7 @@ gate() {
 publish() {
   local root=$1 label=$2 topic=$3
   eng/kafka.sh create-topic "$topic" "$partitions" compact >/dev/null
-  printf '%-22s %s\n' "$label" "$(dotnet "$root/src/SendGate.Cli/bin/Release/net10.0/sendgate.dll" publish --from "$file" --topic "$topic" "${kafka[@]}" --quiet)"
+  printf '%-30s %s\n' "$label" "$(dotnet "$root/src/SendGate.Cli/bin/Release/net10.0/sendgate.dll" publish --from "$file" --topic "$topic" "${kafka[@]}" --quiet)"
 }
 
 run_id=$(date +%s)
@@ -56,8 +61,11 @@ for entry in "${roots[@]}"; do
   root=${entry%%:*} label=${entry#*:}
   publish "$root" "publish ($label)" "rate.$run_id.${label// /-}"
 done
-for entry in "${roots[@]}"; do
-  root=${entry%%:*} label=${entry#*:}
-  gate "$root" "file ($label)" --consents "$file"
-  gate "$root" "kafka ($label)" --feed kafka --topic "rate.$run_id.this-build" --Feed:Kafka:DeadLetterTopic "rate.$run_id.dlq"
+echo "gen0 budget: ${DOTNET_GCgen0size:-runtime default}"
+for mode in $records; do
+  for entry in "${roots[@]}"; do
+    root=${entry%%:*} label="${entry#*:}, $mode"
+    gate "$root" "file ($label)" --consents "$file" --Index:Records "$mode"
+    gate "$root" "kafka ($label)" --feed kafka --topic "rate.$run_id.this-build" --Feed:Kafka:DeadLetterTopic "rate.$run_id.dlq" --Index:Records "$mode"
+  done
 done

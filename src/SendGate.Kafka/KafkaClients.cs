@@ -22,6 +22,9 @@ public static class KafkaClients
             EnableAutoOffsetStore = false,
             EnablePartitionEof = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            // The feed reads partition, offset, key and value only: no topic string, timestamp or
+            // headers marshalled per message (a catch-up reads millions).
+            ConsumeResultFields = "none",
         };
     }
 
