@@ -14,7 +14,7 @@ public static class KafkaClients
     public static ConsumerConfig ConsumerConfig(KafkaFeedOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ConsumerConfig(new Dictionary<string, string>(options.Properties))
+        var config = new ConsumerConfig(new Dictionary<string, string>(options.Properties))
         {
             BootstrapServers = options.BootstrapServers,
             GroupId = options.EffectiveGroupId,
@@ -26,6 +26,9 @@ public static class KafkaClients
             // headers marshalled per message (a catch-up reads millions).
             ConsumeResultFields = "none",
         };
+        // Small fetches and acknowledgements must not wait for Nagle's algorithm (tens of ms of freshness).
+        config.SocketNagleDisable ??= true;
+        return config;
     }
 
     public static ProducerConfig ProducerConfig(KafkaFeedOptions options)
@@ -37,6 +40,7 @@ public static class KafkaClients
             Acks = Acks.All,
         };
         config.LingerMs ??= 5;
+        config.SocketNagleDisable ??= true;
         return config;
     }
 
