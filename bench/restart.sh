@@ -34,7 +34,7 @@ run() {
   kill -TERM "$pid"; wait "$pid" || true
   local stopped; stopped=$(date +%s.%N)
   printf '%-8s ready in %7.1f s   RSS %6s MiB   shutdown %5.1f s   log %s\n' "$label" "$(echo "$ready - $start" | bc)" "$rss" "$(echo "$stopped - $stop" | bc)" "$log"
-  grep -E "Recovered checkpoint|Caught up|Checkpoint [0-9]+ \(" "$log" | tail -3 | sed 's/^/           /'
+  grep -E "Recovered checkpoint|loaded from snapshot|Caught up|Checkpoint [0-9]+ \(" "$log" | tail -3 | sed 's/^/           /'
 }
 
 rm -rf "$data"

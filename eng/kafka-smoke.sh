@@ -25,7 +25,7 @@ answers=$(dotnet "$BIN_CLI" check --brand 123457 --channel MESAJ 05321234567 053
 echo "$answers"
 grep -q "05321234567 *ALLOWED_CONSENT" <<<"$answers" && grep -q "05321234568 *DENIED_REFUSED" <<<"$answers" \
   && grep -q "05329999999 *DENIED_NO_CONSENT" <<<"$answers" || { log "unexpected answers"; exit 1; }
-grep -q "Caught up with sendgate.consents" "$GATE_LOG"
+grep -q "Caught up with kafka:sendgate.consents" "$GATE_LOG"
 log "the gate on --feed kafka answers from the topic"
 
 # The load driver's churn scenario against the same gate: checks while consent changes stream in;

@@ -12,6 +12,9 @@ public sealed record ManifestFile(string Path, long Bytes, string Crc32C);
 /// manifest was interrupted; one whose files no longer match is corrupt. Either way recovery
 /// passes over it to the one before. The manifest also says, for operators, what the
 /// checkpoint holds; the authoritative feed position is the FASTER commit cookie.
+/// <see cref="Snapshot"/> names the hot-index snapshot taken with the checkpoint (same feed
+/// position, carried in the snapshot itself and checked on load), <see cref="NewestChange"/> the
+/// newest change time the snapshot cannot tell.
 /// </summary>
 public sealed record CheckpointManifest(
     long Sequence,
@@ -23,7 +26,9 @@ public sealed record CheckpointManifest(
     long Closures,
     long LogBytes,
     double Seconds,
-    IReadOnlyList<ManifestFile> Files)
+    IReadOnlyList<ManifestFile> Files,
+    string? Snapshot = null,
+    uint NewestChange = 0)
 {
     private const string Suffix = ".manifest.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };

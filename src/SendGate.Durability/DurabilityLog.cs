@@ -11,7 +11,7 @@ internal static partial class DurabilityLog
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Checkpoint {Manifest} passed over: {Reason}; falling back to the one before")]
     public static partial void CheckpointPassedOver(ILogger logger, string manifest, string reason);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Recovered checkpoint {Sequence} ({Token}, taken {Created:o}): {Tuples} tuples, {Closures} closures, resuming {Position}; FASTER {FasterSeconds:F1} s, hot index rebuilt in {RebuildSeconds:F1} s")]
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Recovered checkpoint {Sequence} ({Token}, taken {Created:o}): {Tuples} tuples, {Closures} closures, resuming {Position}; FASTER {FasterSeconds:F1} s, hot index restored (snapshot or log) in {RebuildSeconds:F1} s")]
     public static partial void Recovered(ILogger logger, long sequence, Guid token, DateTimeOffset created, long tuples, long closures, string position, double fasterSeconds, double rebuildSeconds);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "No valid checkpoint in {Path}: starting empty, the feed replays from its beginning")]
@@ -31,4 +31,16 @@ internal static partial class DurabilityLog
 
     [LoggerMessage(EventId = 5009, Level = LogLevel.Information, Message = "Pruned checkpoint {Token}")]
     public static partial void Pruned(ILogger logger, Guid token);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Index snapshot {File} written with checkpoint {Sequence}: {Bytes} bytes in {Seconds:F2} s")]
+    public static partial void SnapshotWritten(ILogger logger, string file, long sequence, long bytes, double seconds);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Hot index loaded from snapshot {File}: {Tuples} tuples, {Closures} closures, {Bytes} bytes in {Seconds:F2} s")]
+    public static partial void SnapshotLoaded(ILogger logger, string file, long tuples, long closures, long bytes, double seconds);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "Index snapshot of checkpoint {Sequence} not used ({Reason}): rebuilding the hot index from the durable log")]
+    public static partial void SnapshotUnusable(ILogger logger, long sequence, string reason);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Information, Message = "Checkpoint {Sequence}: writing index snapshot {File}")]
+    public static partial void SnapshotStarting(ILogger logger, long sequence, string file);
 }

@@ -7,6 +7,7 @@ using SendGate.Core.Domain;
 using SendGate.Core.Hashing;
 using SendGate.Feed.Checkpoints;
 using SendGate.Index;
+using SendGate.Index.Snapshots;
 
 namespace SendGate.Durability;
 
@@ -28,9 +29,11 @@ public sealed class DurableCheckpoints(
     ILogger<DurableCheckpoints> logger,
     TimeProvider clock) : IFeedCheckpoints
 {
+    private const string SnapshotSuffix = ".sgsnap";
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
     private readonly DurabilityOptions _options = options.Value;
     private readonly string _manifests = Path.Combine(options.Value.Path ?? throw new InvalidOperationException("Durability:Path is not set."), "manifests");
+    private readonly string _snapshots = Path.Combine(options.Value.Path!, "snapshots");
     private readonly string _keyId = hasher.KeyId.ToString("x8", CultureInfo.InvariantCulture);
     private long _sequence;
     private long _lastTicks;
@@ -85,7 +88,11 @@ public sealed class DurableCheckpoints(
             }
 
             double fasterSeconds = started.Elapsed.TotalSeconds;
-            Rebuild(cancellationToken);
+            if (!TryLoadSnapshot(manifest!, point))
+            {
+                Rebuild(cancellationToken);
+            }
+
             _sequence = manifest!.Sequence;
             Prune(passedOver, keep: _options.KeepCheckpoints);
             string resumes = point.ToString();
@@ -121,10 +128,12 @@ public sealed class DurableCheckpoints(
         DurabilityLog.CheckpointStarting(logger, sequence, position);
         try
         {
-            var token = records.Checkpoint(point.Encode());
+            byte[] encoded = point.Encode();
+            var token = records.Checkpoint(encoded);
             var files = CheckpointManifest.Describe(records.CheckpointDirectory, records.CheckpointFiles(token));
+            string? snapshot = _options.IndexSnapshots ? WriteSnapshot(sequence, encoded) : null;
             var now = clock.GetUtcNow();
-            var manifest = new CheckpointManifest(sequence, token, now, _keyId, position, store.Index.Count, store.Index.ClosureCount, records.LogBytes, started.Elapsed.TotalSeconds, files);
+            var manifest = new CheckpointManifest(sequence, token, now, _keyId, position, store.Index.Count, store.Index.ClosureCount, records.LogBytes, started.Elapsed.TotalSeconds, files, snapshot, store.NewestChange.Seconds);
             manifest.Write(_manifests);
             _sequence = sequence;
             _lastPoint = point;
@@ -134,7 +143,7 @@ public sealed class DurableCheckpoints(
             DurabilityLog.CheckpointTaken(logger, sequence, token, seconds, manifest.Tuples, manifest.Closures, manifest.LogBytes, checkpointBytes);
             Prune([], _options.KeepCheckpoints);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or FASTER.core.FasterException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or SnapshotException or FASTER.core.FasterException)
         {
             metrics.RecordCheckpointFailed();
             DurabilityLog.CheckpointFailed(logger, sequence, exception.Message);
@@ -151,6 +160,57 @@ public sealed class DurableCheckpoints(
         Interlocked.Exchange(ref _lastTicks, clock.GetTimestamp());
         _recovered = true;
         return point;
+    }
+
+    /// <summary>
+    /// Writes the hot index as it is at this checkpoint (the caller, the feed's applying thread,
+    /// changes nothing meanwhile), before the manifest: a crash while writing leaves no manifest
+    /// naming it, and recovery takes the checkpoint before. Returns the file name the manifest records.
+    /// </summary>
+    private string WriteSnapshot(long sequence, byte[] position)
+    {
+        Directory.CreateDirectory(_snapshots);
+        string name = sequence.ToString("D12", CultureInfo.InvariantCulture) + SnapshotSuffix;
+        DurabilityLog.SnapshotStarting(logger, sequence, name);
+        var info = IndexSnapshot.Write(store.Index, Path.Combine(_snapshots, name), hasher.KeyId, position);
+        DurabilityLog.SnapshotWritten(logger, name, sequence, info.Bytes, info.Elapsed.TotalSeconds);
+        return name;
+    }
+
+    /// <summary>
+    /// Serves the snapshot taken with <paramref name="manifest"/>'s checkpoint when it loads and
+    /// names the same feed position; false (and why, logged) when the index must be rebuilt from the log.
+    /// </summary>
+    private bool TryLoadSnapshot(CheckpointManifest manifest, FeedResumePoint point)
+    {
+        if (manifest.Snapshot is null)
+        {
+            return false; // taken without one (Durability:IndexSnapshots off, or an older version)
+        }
+
+        string reason;
+        try
+        {
+            var (index, info) = IndexSnapshot.Load(Path.Combine(_snapshots, manifest.Snapshot), hasher.KeyId);
+            if (info.Position.AsSpan().SequenceEqual(point.Encode()))
+            {
+                store.Replace(index);
+                store.Restore(new ConsentTime(manifest.NewestChange));
+                records.SetCount(index.Count);
+                DurabilityLog.SnapshotLoaded(logger, manifest.Snapshot, index.Count, index.ClosureCount, info.Bytes, info.Elapsed.TotalSeconds);
+                return true;
+            }
+
+            index.Dispose();
+            reason = "it names another feed position than its checkpoint";
+        }
+        catch (Exception exception) when (exception is SnapshotException or IOException or UnauthorizedAccessException)
+        {
+            reason = exception.Message;
+        }
+
+        DurabilityLog.SnapshotUnusable(logger, manifest.Sequence, reason);
+        return false;
     }
 
     /// <summary>Puts every record version in the log back into the hot index; the index keeps the ones that stand.</summary>
@@ -192,6 +252,16 @@ public sealed class DurableCheckpoints(
         {
             records.Purge(token);
             DurabilityLog.Pruned(logger, token);
+        }
+
+        // Snapshots no kept manifest names: older ones, and those of checkpoints that never completed.
+        var named = manifests.Take(keep).Select(m => m.Manifest!.Snapshot).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (Directory.Exists(_snapshots))
+        {
+            foreach (string path in Directory.EnumerateFiles(_snapshots).Where(p => !named.Contains(Path.GetFileName(p))))
+            {
+                File.Delete(path);
+            }
         }
     }
 

@@ -12,10 +12,12 @@ namespace SendGate.Index;
 /// </summary>
 public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records) : IDisposable
 {
+    private ConsentIndex _index = index;
     private uint _newestChange;
     private long _applied;
 
-    public ConsentIndex Index => index;
+    /// <summary>The hot index; readers take it anew for each request (recovery may put a loaded snapshot in its place).</summary>
+    public ConsentIndex Index => Volatile.Read(ref _index);
 
     public IConsentRecordStore Records => records;
 
@@ -32,16 +34,17 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     public bool Apply(ConsentChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
+        var hot = Index;
         if (records.KeepsRecords)
         {
-            var current = index.StateOf(change.Key);
+            var current = hot.StateOf(change.Key);
             if (change.Record.State >= current)
             {
                 records.Apply(change.Key, change.Record, current);
             }
         }
 
-        bool changed = index.Apply(change.Key, change.Record.State);
+        bool changed = hot.Apply(change.Key, change.Record.State);
         Observe(change.Record.ModifiedAt);
         return changed;
     }
@@ -49,16 +52,17 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     /// <summary>Writer: applies a line closure. True when it changed the recipient's closure time.</summary>
     public bool Apply(LineClosure closure)
     {
+        var hot = Index;
         if (records.KeepsRecords)
         {
-            var current = index.ClosureOf(closure.Recipient);
+            var current = hot.ClosureOf(closure.Recipient);
             if (LineClosureRule.Newest(current, closure.ClosedAt) != current)
             {
                 records.ApplyClosure(closure.Recipient, closure.ClosedAt);
             }
         }
 
-        bool changed = index.ApplyClosure(closure.Recipient, closure.ClosedAt);
+        bool changed = hot.ApplyClosure(closure.Recipient, closure.ClosedAt);
         Observe(closure.ClosedAt);
         return changed;
     }
@@ -69,23 +73,35 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     /// </summary>
     public void Restore(in ConsentKey key, ConsentState state)
     {
-        index.Apply(key, state);
+        Index.Apply(key, state);
         Advance(state.ModifiedAt);
     }
 
     /// <summary>Writer: puts back a line closure read from durable storage into the hot index only.</summary>
     public void Restore(RecipientKey recipient, ConsentTime closedAt)
     {
-        index.ApplyClosure(recipient, closedAt);
+        Index.ApplyClosure(recipient, closedAt);
         Advance(closedAt);
     }
 
     /// <summary>Writer: carries the newest change time over from a snapshot.</summary>
     public void Restore(ConsentTime newestChange) => Advance(newestChange);
 
+    /// <summary>
+    /// Writer, at recovery, before the feed applies anything: serves <paramref name="loaded"/> (an
+    /// index snapshot) instead of the index built at start. The one it replaces is left to its
+    /// finalizer rather than disposed: a reader may still hold it, and it is empty (its memory
+    /// was reserved, never touched).
+    /// </summary>
+    public void Replace(ConsentIndex loaded)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        Volatile.Write(ref _index, loaded);
+    }
+
     public void Dispose()
     {
-        index.Dispose();
+        Index.Dispose();
         (records as IDisposable)?.Dispose();
     }
 

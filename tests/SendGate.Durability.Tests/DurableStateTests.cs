@@ -53,6 +53,72 @@ public sealed class DurableStateTests : IDisposable
         }
 
         Assert.Equal(model.Digest().ToString(), restarted.Digest().ToString());
+        Assert.Contains(restarted.Log.Lines, line => line.StartsWith("Information: Hot index loaded from snapshot 000000000001.sgsnap", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("corrupt")]
+    [InlineData("missing")]
+    [InlineData("off")]
+    public void Restart_WithoutAUsableSnapshot_RebuildsTheIndexFromTheLog_AndGoesOn(string snapshot)
+    {
+        var changes = ConsentModel.RandomChanges(seed: 11, count: 8_000, recipients: 1_500).ToList();
+        var point = new FeedResumePoint("kafka:consents", [4_000]);
+        using (var state = new DurableState(_path, snapshots: snapshot != "off"))
+        {
+            state.Recover();
+            state.Apply(changes.Take(4_000));
+            state.Checkpoint(point);
+        }
+
+        string file = Path.Combine(_path, "snapshots", "000000000001.sgsnap");
+        Assert.Equal(snapshot != "off", File.Exists(file));
+        if (snapshot == "corrupt")
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
+            stream.Position = stream.Length / 2;
+            int b = stream.ReadByte();
+            stream.Position--;
+            stream.WriteByte((byte)(b ^ 0x5A));
+        }
+        else if (snapshot == "missing")
+        {
+            File.Delete(file);
+        }
+
+        using var restarted = new DurableState(_path);
+        Assert.Equal(point, restarted.Recover(), FeedResumePointComparer.Instance);
+        Assert.DoesNotContain(restarted.Log.Lines, line => line.Contains("loaded from snapshot", StringComparison.Ordinal));
+        if (snapshot != "off")
+        {
+            Assert.Contains(restarted.Log.Lines, line => line.StartsWith("Warning: Index snapshot of checkpoint 1 not used", StringComparison.Ordinal));
+        }
+
+        var model = Fold(changes.Take(4_000));
+        Assert.Equal(model.Records.Count, restarted.Store.Index.Count);
+        foreach (var (key, record) in model.Records)
+        {
+            Assert.Equal(record.State, restarted.Store.Index.Lookup(key).State);
+        }
+
+        // The rest of the feed applies on top, and the next restart loads that checkpoint's snapshot.
+        restarted.Apply(changes.Skip(4_000));
+        restarted.Checkpoint(new FeedResumePoint("kafka:consents", [8_000]));
+        restarted.Dispose();
+        using var again = new DurableState(_path);
+        again.Recover();
+        Assert.Contains(again.Log.Lines, line => line.StartsWith("Information: Hot index loaded from snapshot 000000000002.sgsnap", StringComparison.Ordinal));
+        var all = Fold(changes);
+        Assert.Equal(all.Records.Count, again.Store.Index.Count);
+        foreach (var (key, record) in all.Records)
+        {
+            Assert.Equal(record.State, again.Store.Index.Lookup(key).State);
+        }
+
+        foreach (var (recipient, closedAt) in all.Closures)
+        {
+            Assert.Equal(closedAt, again.Store.Index.ClosureOf(recipient));
+        }
     }
 
     [Fact]
@@ -169,6 +235,7 @@ public sealed class DurableStateTests : IDisposable
 
         Assert.Equal(2, Directory.GetFiles(Path.Combine(_path, "manifests"), "*.manifest.json").Length);
         Assert.Equal(2, state.Records.CheckpointTokens().Count);
+        Assert.Equal(["000000000004.sgsnap", "000000000005.sgsnap"], Directory.GetFiles(Path.Combine(_path, "snapshots")).Select(Path.GetFileName).Order());
     }
 
     [Fact]

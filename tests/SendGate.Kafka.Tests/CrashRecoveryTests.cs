@@ -6,8 +6,8 @@ namespace SendGate.Kafka.Tests;
 
 /// <summary>
 /// kill -9 at any moment loses nothing: the gate runs as its own process with durable state,
-/// fed by a real broker while it is killed again and again — at random moments and just as a
-/// checkpoint starts — and its final state digest must equal the digest folded directly from
+/// fed by a real broker while it is killed again and again — at random moments, just as a
+/// checkpoint starts, and just as its index snapshot is being written — and its final state digest must equal the digest folded directly from
 /// the input. Then the newest checkpoint is corrupted and the gate must fall back and still
 /// converge.
 /// </summary>
@@ -43,11 +43,13 @@ public sealed class CrashRecoveryTests(KafkaBroker broker) : IDisposable
             Publish(publisher, chunks[round]); // applied while the gate runs, recovers, or is being killed
             if (round % 2 == 0)
             {
-                // Kill the moment a checkpoint starts: FASTER is mid-write, the manifest not yet out.
+                // Kill the moment a checkpoint starts (FASTER is mid-write) or its index snapshot
+                // does (FASTER done, the snapshot half written): either way the manifest is not yet out.
                 var starting = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                bool atSnapshot = round % 4 == 2;
                 gate.Watch(line =>
                 {
-                    if (CheckpointStarting(line) is long sequence)
+                    if ((atSnapshot ? SnapshotStarting(line) : CheckpointStarting(line)) is long sequence)
                     {
                         gate.Kill();
                         starting.TrySetResult(sequence);
@@ -96,6 +98,7 @@ public sealed class CrashRecoveryTests(KafkaBroker broker) : IDisposable
             Assert.Equal(expected.Closures, digest.GetProperty("closures").GetInt64());
             Assert.True(digest.GetProperty("consistent").GetBoolean(), digest.ToString()); // the hot index agrees with every record
             Assert.Contains(survivor.Lines, line => line.Contains("Recovered checkpoint", StringComparison.Ordinal));
+            Assert.Contains(survivor.Lines, line => line.Contains("Hot index loaded from snapshot", StringComparison.Ordinal));
             survivor.Terminate(); // graceful: a final checkpoint
         }
 
@@ -109,17 +112,23 @@ public sealed class CrashRecoveryTests(KafkaBroker broker) : IDisposable
 
     public void Dispose() => Directory.Delete(_data, recursive: true);
 
-    private static long? CheckpointStarting(string line)
+    private static long? SnapshotStarting(string line) =>
+        line.Contains(": writing index snapshot ", StringComparison.Ordinal) ? CheckpointNumber(line) : null;
+
+    private static long? CheckpointStarting(string line) =>
+        line.Contains(" starting at ", StringComparison.Ordinal) ? CheckpointNumber(line) : null;
+
+    private static long? CheckpointNumber(string line)
     {
         int at = line.IndexOf("Checkpoint ", StringComparison.Ordinal);
-        if (at < 0 || !line.Contains(" starting at ", StringComparison.Ordinal))
+        if (at < 0)
         {
             return null;
         }
 
         var digits = line.AsSpan(at + "Checkpoint ".Length);
-        int end = digits.IndexOf(' ');
-        return long.TryParse(digits[..end], out long sequence) ? sequence : null;
+        int end = digits.IndexOfAny(' ', ':');
+        return end > 0 && long.TryParse(digits[..end], out long sequence) ? sequence : null;
     }
 
     private static void Publish(ConsentPublisher publisher, IEnumerable<object> changes)
