@@ -132,7 +132,18 @@ public sealed class FileConsentSource(
 
     public IReadOnlyList<FeedPosition> Positions(long[] applied) => [new FeedPosition(DisplayName, 0, applied.Length > 1 ? applied[1] : 0)];
 
-    public long Backlog(long[] applied) => 0;
+    /// <summary>Lines still to read, estimated from the bytes left and the average line so far (the file says nothing else).</summary>
+    public long Backlog(long[] applied)
+    {
+        ArgumentNullException.ThrowIfNull(applied);
+        long length = _reader?.Length ?? 0;
+        if (applied is not [long offset, long lines] || offset <= 0 || length <= offset)
+        {
+            return 0;
+        }
+
+        return (long)((double)(length - offset) * lines / offset);
+    }
 
     public void Dispose() => _reader?.Dispose();
 
