@@ -28,6 +28,13 @@ public static class KafkaClients
         };
         // Small fetches and acknowledgements must not wait for Nagle's algorithm (tens of ms of freshness).
         config.SocketNagleDisable ??= true;
+        // When its prefetch queue is full, librdkafka 2.x waits fetch.queue.backoff.ms (1 s by default)
+        // before fetching again: a catch-up that drains the queue faster than that sat idle.
+        if (!options.Properties.ContainsKey("fetch.queue.backoff.ms"))
+        {
+            config.Set("fetch.queue.backoff.ms", "10");
+        }
+
         return config;
     }
 
