@@ -11,8 +11,8 @@
 #        to run the gate in, default "Memory None"), DATA (--data DIR for the gate runs: the durable
 #        store applied too), PARTITIONS (3), DOTNET_GCgen0size (default 0x4000000 as deploy/ sets
 #        it; empty: the runtime's own budget)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/../eng/lib.sh"
+cd "$REPO_ROOT"
 recipients=${1:-1400000}
 partitions=${PARTITIONS:-3}
 file=/tmp/sendgate-feed-rate-$recipients.jsonl
@@ -27,24 +27,13 @@ for project in src/SendGate.Server src/SendGate.Cli; do dotnet build "$project" 
 [[ -f $file ]] || dotnet src/SendGate.Cli/bin/Release/net10.0/sendgate.dll generate --brands 3 --recipients "$recipients" --seed 7 --closures $((recipients / 100)) --out "$file" --quiet
 echo "data: $file, $(wc -l < "$file") lines, $(du -m "$file" | cut -f1) MB"
 
-# gate ROOT LABEL ARGS...: starts ROOT's gate, waits for ready, prints the caught-up line and RSS, stops it.
+# gate ROOT LABEL ARGS...: ROOT's gate timed to ready; prints its caught-up line and RSS.
 gate() {
   local root=$1 label=$2; shift 2
-  local log; log=$(mktemp /tmp/sendgate-feed-rate-XXXX.log)
   [[ -n ${DATA:-} ]] && rm -rf "$DATA" && set -- "$@" --data "$DATA"
-  local start; start=$(date +%s.%N)
-  (cd "$root/src/SendGate.Server/bin/Release/net10.0" && exec dotnet sendgate-server.dll --Index:ExpectedTuples $((recipients * 3)) \
-    --Logging:Console:FormatterOptions:SingleLine true "$@") >"$log" 2>&1 &
-  local pid=$!
-  until grep -q "SendGate is ready" "$log"; do
-    if ! kill -0 "$pid" 2>/dev/null; then echo "$label: the gate exited; log: $log" >&2; tail -20 "$log" >&2; exit 1; fi
-    sleep 0.1
-  done
-  local ready; ready=$(date +%s.%N)
-  local rss; rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
-  kill -TERM "$pid"; wait "$pid" || true
-  printf '%-30s ready in %6.1f s  RSS %5s MiB  %s\n' "$label" "$(echo "$ready - $start" | bc)" "$rss" \
-    "$(grep -oE "(Caught up|Loaded) .*" "$log" | head -1 | sed 's/ (\x1b.*//')"
+  timed_gate "$root" --Index:ExpectedTuples $((recipients * 3)) "$@"
+  printf '%-30s ready in %6.1f s  RSS %5s MiB  %s\n' "$label" "$TIMED_READY_SECONDS" "$TIMED_RSS_MIB" \
+    "$(grep -oE "(Caught up|Loaded) .*" "$TIMED_LOG" | head -1 | sed 's/ (\x1b.*//')"
 }
 
 # publish ROOT LABEL TOPIC

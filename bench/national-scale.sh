@@ -9,29 +9,18 @@
 # Each is timed from process start to "SendGate is ready"; RSS at ready and disk use are printed.
 # Needs ~30 GB for the file and ~15 GB for the state. Usage: bench/national-scale.sh
 #   env: FILE (/tmp/consents-1e8.jsonl), DATA (/tmp/sendgate-1e8-data), DOTNET_GCgen0size (0x4000000)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/../eng/lib.sh"
+cd "$REPO_ROOT"
 file=${FILE:-/tmp/consents-1e8.jsonl}
 data=${DATA:-/tmp/sendgate-1e8-data}
 export DOTNET_ENVIRONMENT=Development DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}
 for project in src/SendGate.Server src/SendGate.Cli; do dotnet build "$project" -c Release -v q -nologo >/dev/null; done
 [[ -f $file ]] || dotnet src/SendGate.Cli/bin/Release/net10.0/sendgate.dll generate --brands 20 --recipients 10000000 --seed 7 --closures 500000 --out "$file" --quiet
 
-run() { # run LABEL: start, wait for ready, print, SIGTERM
-  local label=$1 log; log=$(mktemp "/tmp/sendgate-national-$1-XXXX.log")
-  local start; start=$(date +%s.%N)
-  (cd src/SendGate.Server/bin/Release/net10.0 && exec dotnet sendgate-server.dll --consents "$file" --data "$data" \
-    --Index:ExpectedTuples 110000000 --Logging:Console:FormatterOptions:SingleLine true) > "$log" 2>&1 &
-  local pid=$!
-  until grep -q "SendGate is ready" "$log"; do
-    kill -0 "$pid" 2>/dev/null || { echo "$label: the gate exited; log $log" >&2; tail -20 "$log" >&2; exit 1; }
-    sleep 0.5
-  done
-  local ready; ready=$(date +%s.%N)
-  local rss; rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
-  kill -TERM "$pid"; wait "$pid" || true
-  printf '%-8s ready in %6.1f s   RSS %5s MiB   log %s\n' "$label" "$(echo "$ready - $start" | bc)" "$rss" "$log"
-  grep -E "Caught up|loaded from snapshot|not used|Recovered checkpoint" "$log" | sed 's/^.*\] /           /' | cut -c1-260
+run() { # run LABEL: the gate timed to ready, then stopped with SIGTERM
+  timed_gate "$REPO_ROOT" --consents "$file" --data "$data" --Index:ExpectedTuples 110000000
+  printf '%-8s ready in %6.1f s   RSS %5s MiB   log %s\n' "$1" "$TIMED_READY_SECONDS" "$TIMED_RSS_MIB" "$TIMED_LOG"
+  grep -E "Caught up|loaded from snapshot|not used|Recovered checkpoint" "$TIMED_LOG" | sed 's/^.*\] /           /' | cut -c1-260
 }
 
 rm -rf "$data"

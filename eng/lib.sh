@@ -74,3 +74,26 @@ gate_metric() {
 }
 
 stop_gate() { if [ -n "$GATE_PID" ]; then kill "$GATE_PID" 2>/dev/null || true; wait "$GATE_PID" 2>/dev/null || true; GATE_PID=; fi; }
+
+# timed_gate ROOT ARGS...: the Release gate built under the checkout ROOT, started with ARGS, timed
+# from process start to "SendGate is ready" in its log, then stopped with SIGTERM (graceful: with
+# durable state, a final checkpoint). Sets TIMED_READY_SECONDS, TIMED_RSS_MIB (at ready),
+# TIMED_SHUTDOWN_SECONDS and TIMED_LOG; fails, with the log's tail, when the gate exits first.
+# The caller sets DOTNET_ENVIRONMENT and anything else the runtime reads from the environment.
+timed_gate() {
+  local root=$1; shift
+  TIMED_LOG=$(mktemp /tmp/sendgate-timed-XXXX.log)
+  local start; start=$(date +%s.%N)
+  (cd "$root/src/SendGate.Server/bin/Release/net10.0" && exec dotnet sendgate-server.dll --Logging:Console:FormatterOptions:SingleLine true "$@") >"$TIMED_LOG" 2>&1 &
+  local pid=$!
+  until grep -q "SendGate is ready" "$TIMED_LOG"; do
+    if ! kill -0 "$pid" 2>/dev/null; then tail -n 20 "$TIMED_LOG" >&2; log "the gate exited before it was ready; log $TIMED_LOG"; return 1; fi
+    sleep 0.1
+  done
+  local ready; ready=$(date +%s.%N)
+  TIMED_RSS_MIB=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
+  kill -TERM "$pid"; wait "$pid" || true
+  local stopped; stopped=$(date +%s.%N)
+  TIMED_READY_SECONDS=$(echo "$ready - $start" | bc)
+  TIMED_SHUTDOWN_SECONDS=$(echo "$stopped - $ready" | bc)
+}

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Polly;
 using SendGate.Feed.Status;
 
 namespace SendGate.Kafka;
@@ -16,6 +17,10 @@ internal sealed class DeadLetterWriter(
     KafkaFeedOptions options,
     ILogger logger) : IDisposable
 {
+    private readonly ResiliencePipeline<DeliveryResult<byte[]?, byte[]?>> _retry = BrokerRetry.Forever<DeliveryResult<byte[]?, byte[]?>>(
+        outcome => outcome.Exception is ProduceException<byte[]?, byte[]?>,
+        outcome => KafkaLog.DeadLetterRetry(logger, options.DeadLetterTopic, ((ProduceException<byte[]?, byte[]?>)outcome.Exception!).Error.Reason));
+
     private long _written;
 
     public long Written => Interlocked.Read(ref _written);
@@ -24,21 +29,7 @@ internal sealed class DeadLetterWriter(
     {
         var letter = factory.Create(reason, options.Topic, partition, offset, key, value, ParseOrNull(value));
         var message = new Message<byte[]?, byte[]?> { Key = letter.OriginalKey.IsEmpty ? null : letter.OriginalKey.ToByteArray(), Value = Google.Protobuf.MessageExtensions.ToByteArray(letter) };
-        while (true)
-        {
-            try
-            {
-                producer.ProduceAsync(options.DeadLetterTopic, message, cancellationToken).GetAwaiter().GetResult();
-                break;
-            }
-            catch (ProduceException<byte[]?, byte[]?> exception)
-            {
-                KafkaLog.DeadLetterRetry(logger, options.DeadLetterTopic, exception.Error.Reason);
-                cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-        }
-
+        _retry.Execute(token => producer.ProduceAsync(options.DeadLetterTopic, message, token).GetAwaiter().GetResult(), cancellationToken);
         Interlocked.Increment(ref _written);
         metrics.RecordDeadLettered();
         KafkaLog.DeadLettered(logger, options.Topic, partition, offset, options.DeadLetterTopic, reason);

@@ -43,28 +43,13 @@ internal sealed class PartitionDiscovery(KafkaFeedOptions options, ILogger logge
             return (at, lows, highs);
         }, "no partition offsets", cancellationToken);
 
-    /// <summary>Retried every second, each wait logged, until available or stopping.</summary>
+    /// <summary>Retried every second (<see cref="BrokerRetry"/>), each wait logged, until available or stopping.</summary>
     private T UntilAvailable<T>(Func<T?> attempt, string unavailable, CancellationToken cancellationToken)
         where T : struct
     {
-        while (true)
-        {
-            string reason = unavailable;
-            try
-            {
-                if (attempt() is { } result)
-                {
-                    return result;
-                }
-            }
-            catch (KafkaException exception)
-            {
-                reason = exception.Error.Reason;
-            }
-
-            KafkaLog.WaitingForTopic(logger, options.Topic, options.BootstrapServers ?? "", reason);
-            cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
-            cancellationToken.ThrowIfCancellationRequested();
-        }
+        var retry = BrokerRetry.Forever<T?>(
+            outcome => outcome.Exception is KafkaException || (outcome.Exception is null && outcome.Result is null),
+            outcome => KafkaLog.WaitingForTopic(logger, options.Topic, options.BootstrapServers ?? "", (outcome.Exception as KafkaException)?.Error.Reason ?? unavailable));
+        return retry.Execute(_ => attempt(), cancellationToken)!.Value;
     }
 }

@@ -22,12 +22,18 @@ public sealed class FeedEventFactory(RecipientHasher hasher, TimeProvider clock,
     public RecipientHasher Hasher => hasher;
 
     /// <summary>The change the input describes, or why it cannot be applied.</summary>
-    public DecodedEvent Create(in ConsentChangeInput input) =>
-        TryCreate(input, out var change) is var error && error == FeedEventError.None ? DecodedEvent.Of(change!) : DecodedEvent.Rejected(error);
+    public DecodedEvent Create(in ConsentChangeInput input)
+    {
+        var error = TryCreate(input, out var change);
+        return error == FeedEventError.None ? DecodedEvent.Of(change!) : DecodedEvent.Rejected(error);
+    }
 
     /// <summary>The line closure, or why it cannot be applied.</summary>
-    public DecodedEvent Create(RecipientInput recipient, ConsentTime closedAt) =>
-        TryCreate(recipient, closedAt, out var closure) is var error && error == FeedEventError.None ? DecodedEvent.Of(closure) : DecodedEvent.Rejected(error);
+    public DecodedEvent Create(RecipientInput recipient, ConsentTime closedAt)
+    {
+        var error = TryCreate(recipient, closedAt, out var closure);
+        return error == FeedEventError.None ? DecodedEvent.Of(closure) : DecodedEvent.Rejected(error);
+    }
 
     public FeedEventError TryCreate(in ConsentChangeInput input, out ConsentChange? change)
     {

@@ -96,7 +96,11 @@ public sealed class EventBatch
     public byte[]? KeyCopy(int index) => _keyLength[index] < 0 ? null : _bytes.AsSpan(_keyStart[index], _keyLength[index]).ToArray();
 
     /// <summary>The payload as bytes (a copy, for the rare paths that keep it); null for a tombstone.</summary>
-    public byte[]? PayloadCopy(int index) => Payload(index, out bool isNull) is var payload && isNull ? null : payload.ToArray();
+    public byte[]? PayloadCopy(int index)
+    {
+        var payload = Payload(index, out bool isNull);
+        return isNull ? null : payload.ToArray();
+    }
 
     public int Partition(int index) => _partition[index];
 
