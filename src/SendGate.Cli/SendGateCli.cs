@@ -14,5 +14,6 @@ internal static class SendGateCli
         ExplainCommand.Create(),
         PublishCommand.Create(),
         ClientKeyCommand.Create(),
+        IysCommand.Create(),
     };
 }

@@ -24,11 +24,15 @@ internal readonly record struct IysLine(bool IsClosure, ConsentChangeInput Conse
 /// </summary>
 internal static class IysJsonLine
 {
-    /// <summary>Parses one line; an unescaped recipient is normalized and hashed from its bytes with <paramref name="hasher"/>, no string made.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> json, RecipientHasher hasher, out IysLine line, out string error)
+    /// <summary>
+    /// Parses one line; an unescaped recipient is normalized and hashed from its bytes with <paramref name="hasher"/>,
+    /// no string made. <paramref name="iysCode"/> and <paramref name="brandCode"/> stand when the line has none
+    /// (PULL items carry neither; 0 leaves them missing).
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, RecipientHasher hasher, uint iysCode, uint brandCode, out IysLine line, out string error)
     {
         line = default;
-        var consent = new ConsentChangeInput { RecipientType = RecipientType.Bireysel };
+        var consent = new ConsentChangeInput { RecipientType = RecipientType.Bireysel, IysCode = iysCode, BrandCode = brandCode };
         string? recipient = null;
         Range? recipientBytes = null;
         byte[]? recipientKey = null;

@@ -9,11 +9,22 @@ namespace SendGate.Iys;
 /// </summary>
 public sealed class IysLineDecoder(FeedEventFactory factory, IysCsvLine? csv = null)
 {
+    private uint _iysCode;
+    private uint _brandCode;
+
+    /// <summary>
+    /// A decoder for the items of İYS's PULL (<c>consents/changes</c>): JSON objects in İYS's field names that carry no
+    /// iysCode or brandCode — those are the request path's, given here. Fields the gate does not keep (a citizen's
+    /// name among them) are skipped unread.
+    /// </summary>
+    public static IysLineDecoder ForPull(FeedEventFactory factory, uint iysCode, uint brandCode) =>
+        new(factory) { _iysCode = iysCode, _brandCode = brandCode };
+
     public DecodedEvent Decode(ReadOnlySpan<byte> line) => csv is null ? DecodeJson(line) : DecodeCsv(line, csv);
 
     private DecodedEvent DecodeJson(ReadOnlySpan<byte> line)
     {
-        if (!IysJsonLine.TryParse(line, factory.Hasher, out var parsed, out string parseError))
+        if (!IysJsonLine.TryParse(line, factory.Hasher, _iysCode, _brandCode, out var parsed, out string parseError))
         {
             return DecodedEvent.Rejected(parseError);
         }

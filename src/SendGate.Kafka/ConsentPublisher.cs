@@ -31,19 +31,28 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
     public void Publish(LineClosure closure) =>
         Produce(FeedEventMapping.MessageKey(closure), FeedEventMapping.ToEvent(closure, keyId));
 
+    /// <summary>A dead letter (already redacted by <see cref="DeadLetterFactory"/>) to <paramref name="deadLetterTopic"/>, delivered and counted with the events.</summary>
+    public void PublishDeadLetter(string deadLetterTopic, Contracts.V1.DeadLetter letter)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        Produce(deadLetterTopic, new Message<byte[]?, byte[]?> { Key = null, Value = letter.ToByteArray() });
+    }
+
     /// <summary>Waits until every event produced so far is acknowledged or failed.</summary>
     public void Flush(CancellationToken cancellationToken) => producer.Flush(cancellationToken);
 
     public void Dispose() => producer.Dispose();
 
-    private void Produce(byte[] key, Contracts.V1.FeedEvent feedEvent)
+    private void Produce(byte[] key, Contracts.V1.FeedEvent feedEvent) =>
+        Produce(topic, new Message<byte[]?, byte[]?> { Key = key, Value = feedEvent.ToByteArray() });
+
+    private void Produce(string destination, Message<byte[]?, byte[]?> message)
     {
-        var message = new Message<byte[]?, byte[]?> { Key = key, Value = feedEvent.ToByteArray() };
         while (true)
         {
             try
             {
-                producer.Produce(topic, message, OnDelivery);
+                producer.Produce(destination, message, OnDelivery);
                 return;
             }
             catch (ProduceException<byte[]?, byte[]?> exception) when (exception.Error.Code == ErrorCode.Local_QueueFull)

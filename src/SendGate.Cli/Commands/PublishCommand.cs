@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using SendGate.Core.Consent;
 using SendGate.Core.Hashing;
@@ -40,7 +39,7 @@ internal static class PublishCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var configuration = Configuration(parse.GetValue(config));
+            var configuration = ToolConfiguration.Build(parse.GetValue(config));
             KafkaFeedOptions options;
             try
             {
@@ -64,17 +63,6 @@ internal static class PublishCommand
             return run.ExecuteAsync(parse.InvocationConfiguration.Output, error, cancellationToken);
         });
         return command;
-    }
-
-    private static IConfiguration Configuration(FileInfo? file)
-    {
-        var builder = new ConfigurationBuilder();
-        if (file is not null)
-        {
-            builder.AddJsonFile(file.FullName, optional: false);
-        }
-
-        return builder.AddEnvironmentVariables().Build();
     }
 
     /// <summary>One publish: read a batch of lines, decode them in parallel, produce in file order, report.</summary>

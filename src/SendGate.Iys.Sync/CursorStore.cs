@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace SendGate.Iys.Sync;
+
+/// <summary>
+/// Where one brand and source stand in İYS's PULL: the opaque cursor to continue <see cref="After"/>, the newest
+/// change published, when the stream was last seen caught up, and how many events it has published in all.
+/// </summary>
+public sealed record SyncCursor(uint Brand, string Source, string? After, DateTimeOffset? NewestChange, DateTimeOffset? CaughtUpAt, long Events)
+{
+    public static SyncCursor Start(uint brand, string source) => new(brand, source, null, null, null, 0);
+}
+
+/// <summary>
+/// One small JSON file per brand and source under Iys:CursorPath, replaced atomically (written, flushed to disk,
+/// renamed) only after the events it moves past were acknowledged by Kafka — so a crash re-publishes a page and
+/// never skips one. An unreadable cursor starts that stream again from the oldest change İYS keeps (the gate's
+/// newest-wins rule makes the repeats harmless) and says so.
+/// </summary>
+internal sealed class CursorStore(string directory)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    /// <summary>The stored cursor, a fresh one when there is none, and a sentence when the stored one was unreadable.</summary>
+    public SyncCursor Load(uint brand, string source, out string? problem)
+    {
+        problem = null;
+        string path = PathOf(brand, source);
+        if (!File.Exists(path))
+        {
+            return SyncCursor.Start(brand, source);
+        }
+
+        try
+        {
+            var cursor = JsonSerializer.Deserialize<SyncCursor>(File.ReadAllBytes(path), Json);
+            if (cursor is not null && cursor.Brand == brand && cursor.Source == source)
+            {
+                return cursor;
+            }
+
+            problem = $"{path} belongs to another brand or source";
+        }
+        catch (JsonException exception)
+        {
+            problem = $"{path} is not a cursor ({exception.Message})";
+        }
+
+        return SyncCursor.Start(brand, source);
+    }
+
+    public void Save(SyncCursor cursor)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        string path = PathOf(cursor.Brand, cursor.Source);
+        string temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, cursor, Json);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public string PathOf(uint brand, string source) => Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"{brand}-{source}.cursor.json"));
+}

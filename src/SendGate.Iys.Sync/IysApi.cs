@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace SendGate.Iys.Sync;
+
+/// <summary>
+/// İYS's REST API as the connector calls it, with the token attached and failures sorted: the per-second limit
+/// (429/H124), the hourly login limit (H084), 5xx and timeouts are retried with jittered exponential backoff
+/// (honouring Retry-After); a 401 renews the token and retries; any other 4xx is ours and is not retried.
+/// </summary>
+internal sealed class IysApi : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly IysTokens _tokens;
+    private readonly IysSyncOptions _options;
+    private readonly ResiliencePipeline _retry;
+
+    public IysApi(HttpClient http, IysSyncOptions options, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
+    {
+        _http = http;
+        _options = options;
+        _tokens = new IysTokens(http, options, clock, logger);
+        _retry = new ResiliencePipelineBuilder { TimeProvider = clock }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<IysTransientException>(),
+                MaxRetryAttempts = Math.Max(options.MaxRetries, 0),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryDelay,
+                MaxDelay = options.MaxRetryDelay,
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is IysTransientException { RetryAfter: { } wait } ? wait : (TimeSpan?)null),
+                OnRetry = args =>
+                {
+                    var failure = (IysTransientException)args.Outcome.Exception!;
+                    metrics.RecordRetry(failure.Code ?? (failure.Status is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) : "network"));
+                    IysSyncLog.Retrying(logger, failure.Message, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>One PULL page of a brand's changes from one source, after <paramref name="after"/> (null: from the oldest İYS keeps).</summary>
+    public Task<ChangesPage> GetChangesAsync(uint brand, string source, string? after, CancellationToken cancellationToken)
+    {
+        string path = string.Create(CultureInfo.InvariantCulture, $"sps/{_options.IysCode}/brands/{brand}/consents/changes?source={source}&limit={_options.PageSize}")
+            + (after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after));
+        return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), async (response, token) => ChangesPage.Parse(await response.Content.ReadAsByteArrayAsync(token)),
+            string.Create(CultureInfo.InvariantCulture, $"pulling brand {brand} source {source}"), cancellationToken);
+    }
+
+    public void Dispose() => _tokens.Dispose();
+
+    private Task<T> SendAsync<T>(Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, string doing, CancellationToken cancellationToken) =>
+        _retry.ExecuteAsync(async token => await AttemptAsync(build, read, doing, token), cancellationToken).AsTask();
+
+    private async Task<T> AttemptAsync<T>(Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, string doing, CancellationToken cancellationToken)
+    {
+        string access = await _tokens.GetAsync(cancellationToken);
+        using var request = build();
+        request.RequestUri = new Uri(_options.BaseUrl!, request.RequestUri!);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                return await read(response, timeout.Token);
+            }
+
+            var error = await IysError.ReadAsync(response, timeout.Token);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                _tokens.Refused(access);
+                throw new IysTransientException($"İYS refused the access token when {doing}; renewing it", response.StatusCode, error.Code, TimeSpan.Zero);
+            }
+
+            throw error.ToException(response, doing);
+        }
+        catch (Exception exception) when (exception is HttpRequestException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            string what = exception is OperationCanceledException
+                ? string.Create(CultureInfo.InvariantCulture, $"no answer within {_options.RequestTimeout.TotalSeconds:F0} s")
+                : exception.Message;
+            throw new IysTransientException($"İYS did not answer when {doing}: {what}", inner: exception);
+        }
+    }
+}

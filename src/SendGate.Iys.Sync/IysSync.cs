@@ -1,0 +1,222 @@
+using System.Globalization;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using SendGate.Core.Consent;
+using SendGate.Core.Domain;
+using SendGate.Core.Hashing;
+using SendGate.Kafka;
+
+namespace SendGate.Iys.Sync;
+
+/// <summary>What one round did for one brand and source.</summary>
+public sealed record StreamSummary(uint Brand, string Source, int Pages, long Published, long DeadLettered, bool CaughtUp, bool Stopped, string? Error);
+
+/// <summary>What one round did for every brand and source.</summary>
+public sealed record SyncSummary(IReadOnlyList<StreamSummary> Streams)
+{
+    public bool AllCaughtUp => Streams.All(stream => stream.CaughtUp);
+
+    public long Published => Streams.Sum(stream => stream.Published);
+
+    public int Pages => Streams.Sum(stream => stream.Pages);
+}
+
+/// <summary>
+/// The connector's work: for each brand and source, PULL pages from the stored cursor until an empty page, each item
+/// decoded, validated and keyed exactly as <c>sendgate publish</c> does (plaintext hashed on arrival, iysCode and
+/// brandCode from the path), published to the consent topic — and the cursor moved only once Kafka acknowledged the
+/// whole page. A brand and source İYS refuses (a 4xx that is ours) stops with a sentence; the others go on.
+/// </summary>
+public sealed class IysSync : IDisposable
+{
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+    private readonly IysSyncOptions _options;
+    private readonly KafkaFeedOptions _kafka;
+    private readonly FeedEventFactory _factory;
+    private readonly DeadLetterFactory _deadLetters;
+    private readonly ConsentPublisher _publisher;
+    private readonly IysApi _api;
+    private readonly CursorStore _cursors;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly IysSyncMetrics _metrics;
+    private readonly HashSet<(uint Brand, string Source)> _stopped = [];
+
+    public IysSync(IysSyncOptions options, KafkaFeedOptions kafka, HashingKey key, HttpClient http, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(kafka);
+        ArgumentNullException.ThrowIfNull(key);
+        _options = options;
+        _kafka = kafka;
+        _clock = clock;
+        _logger = logger;
+        _metrics = metrics;
+        var hasher = new RecipientHasher(key);
+        _factory = new FeedEventFactory(hasher, clock);
+        _deadLetters = new DeadLetterFactory(hasher, clock);
+        _publisher = new ConsentPublisher(KafkaClients.Producer(kafka, logger), kafka.Topic, key.KeyId);
+        _api = new IysApi(http, options, clock, logger, metrics);
+        _cursors = new CursorStore(options.CursorPath);
+    }
+
+    public string CursorDirectory => _cursors.Directory;
+
+    /// <summary>One round over every brand and source not stopped, each until caught up or failed.</summary>
+    public async Task<SyncSummary> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        var streams = new List<StreamSummary>();
+        foreach (uint brand in _options.Brands)
+        {
+            foreach (string source in _options.EffectiveSources)
+            {
+                streams.Add(_stopped.Contains((brand, source))
+                    ? new StreamSummary(brand, source, 0, 0, 0, CaughtUp: false, Stopped: true, "stopped earlier (see the log)")
+                    : await SyncStreamAsync(brand, source, cancellationToken));
+            }
+        }
+
+        return new SyncSummary(streams);
+    }
+
+    public void Dispose()
+    {
+        _publisher.Dispose();
+        _api.Dispose();
+    }
+
+    private async Task<StreamSummary> SyncStreamAsync(uint brand, string source, CancellationToken cancellationToken)
+    {
+        var cursor = _cursors.Load(brand, source, out string? problem);
+        if (problem is not null)
+        {
+            IysSyncLog.CursorUnreadable(_logger, brand, source, problem);
+        }
+
+        _metrics.Track(cursor);
+        bool expired = WarnIfOld(cursor);
+        int pages = 0;
+        long published = 0, deadLettered = 0;
+        try
+        {
+            while (true)
+            {
+                ChangesPage page;
+                try
+                {
+                    page = await _api.GetChangesAsync(brand, source, cursor.After, cancellationToken);
+                }
+                catch (IysRefusedException) when (expired && cursor.After is not null)
+                {
+                    // İYS no longer knows a cursor this old: take what it still keeps (the gap was reported above).
+                    cursor = cursor with { After = null };
+                    expired = false;
+                    continue;
+                }
+
+                if (page.Count == 0)
+                {
+                    cursor = cursor with { After = page.After ?? cursor.After, CaughtUpAt = _clock.GetUtcNow() };
+                    _cursors.Save(cursor);
+                    _metrics.Track(cursor);
+                    IysSyncLog.CaughtUp(_logger, brand, source, pages, published, cursor.NewestChange);
+                    return new StreamSummary(brand, source, pages, published, deadLettered, CaughtUp: true, Stopped: false, null);
+                }
+
+                var (pagePublished, pageDeadLettered, newest) = Publish(page, brand, source, cursor.Events + deadLettered, cancellationToken);
+                cursor = cursor with
+                {
+                    After = page.After,
+                    NewestChange = newest > cursor.NewestChange || cursor.NewestChange is null ? newest : cursor.NewestChange,
+                    Events = cursor.Events + pagePublished,
+                };
+                _cursors.Save(cursor); // only now: every event of the page is in Kafka
+                pages++;
+                published += pagePublished;
+                deadLettered += pageDeadLettered;
+                _metrics.RecordPage(cursor, pagePublished, pageDeadLettered);
+                IysSyncLog.PageDone(_logger, brand, source, page.Count, pagePublished, pageDeadLettered);
+            }
+        }
+        catch (IysRefusedException exception)
+        {
+            _stopped.Add((brand, source));
+            _metrics.RecordStopped(brand, source);
+            IysSyncLog.StreamStopped(_logger, brand, source, exception.Message);
+            return new StreamSummary(brand, source, pages, published, deadLettered, CaughtUp: false, Stopped: true, exception.Message);
+        }
+        catch (Exception exception) when (exception is IysTransientException or FormatException or KafkaException or SyncPublishException)
+        {
+            IysSyncLog.RoundFailed(_logger, brand, source, exception.Message);
+            return new StreamSummary(brand, source, pages, published, deadLettered, CaughtUp: false, Stopped: false, exception.Message);
+        }
+    }
+
+    /// <summary>Publishes the page's events and dead letters and waits for Kafka to acknowledge every one.</summary>
+    /// <exception cref="SyncPublishException">Some were not acknowledged: the page will be pulled and published again.</exception>
+    private (int Published, int DeadLettered, DateTimeOffset? Newest) Publish(ChangesPage page, uint brand, string source, long sequence, CancellationToken cancellationToken)
+    {
+        var decoder = IysLineDecoder.ForPull(_factory, _options.IysCode, brand);
+        long failedBefore = _publisher.Failed;
+        int published = 0, deadLettered = 0;
+        var newest = ConsentTime.None;
+        for (int i = 0; i < page.Count; i++)
+        {
+            var decoded = decoder.Decode(page.Item(i));
+            switch (decoded.Kind)
+            {
+                case DecodedEventKind.Change:
+                    _publisher.Publish(decoded.Change!);
+                    newest = decoded.Change!.Record.State.ModifiedAt > newest ? decoded.Change.Record.State.ModifiedAt : newest;
+                    published++;
+                    break;
+                case DecodedEventKind.Closure:
+                    _publisher.Publish(decoded.Closure!.Value);
+                    published++;
+                    break;
+                default:
+                    string origin = string.Create(CultureInfo.InvariantCulture, $"iys/{brand}/{source}");
+                    var letter = _deadLetters.Create(decoded.Rejection!, origin, -1, sequence + i, null, PageRedaction.Redact(page.Item(i)), null);
+                    _publisher.PublishDeadLetter(_kafka.DeadLetterTopic, letter);
+                    IysSyncLog.DeadLettered(_logger, brand, source, i, _kafka.DeadLetterTopic, decoded.Rejection!);
+                    deadLettered++;
+                    break;
+            }
+        }
+
+        _publisher.Flush(cancellationToken);
+        long failed = _publisher.Failed - failedBefore;
+        if (failed > 0)
+        {
+            throw new SyncPublishException(string.Create(CultureInfo.InvariantCulture,
+                $"Kafka did not acknowledge {failed} of the page's {page.Count} events ({_publisher.FirstFailure}); the cursor was not moved"));
+        }
+
+        return (published, deadLettered, newest.IsNone ? null : newest.ToDateTimeOffset());
+    }
+
+    private bool WarnIfOld(SyncCursor cursor)
+    {
+        if (cursor.CaughtUpAt is not { } caughtUp || cursor.After is null)
+        {
+            return false;
+        }
+
+        var age = _clock.GetUtcNow() - caughtUp;
+        if (age > Retention)
+        {
+            IysSyncLog.CursorExpired(_logger, cursor.Brand, cursor.Source, age.TotalDays);
+            return true;
+        }
+
+        if (age > _options.CursorWarningAge)
+        {
+            IysSyncLog.CursorOld(_logger, cursor.Brand, cursor.Source, age.TotalDays);
+        }
+
+        return false;
+    }
+}
+
+/// <summary>Kafka did not acknowledge every event of a page; nothing was lost (the cursor stayed), the page will be published again.</summary>
+public sealed class SyncPublishException(string message) : Exception(message);

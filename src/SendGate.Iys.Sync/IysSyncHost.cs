@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using SendGate.Core.Hashing;
+using SendGate.Kafka;
+
+namespace SendGate.Iys.Sync;
+
+/// <summary>
+/// The connector as a service (<c>sendgate iys sync</c> without <c>--once</c>): the worker, plus an admin endpoint on
+/// Iys:AdminUrl — <c>/metrics</c> (Prometheus), <c>/healthz</c> (alive), <c>/readyz</c> (200 once a round caught every
+/// brand and source up, with the last round per stream) — structured logs, and a graceful stop on SIGTERM.
+/// </summary>
+public static class IysSyncHost
+{
+    /// <summary>Sentences for every setting missing or wrong (Iys, Hashing:Key, Feed:Kafka); empty when the connector can run. <paramref name="brands"/>, when given, replace Iys:Brands.</summary>
+    public static IReadOnlyList<string> Validate(IConfiguration configuration, uint[]? brands, out IysSyncOptions options, out KafkaFeedOptions kafka, out HashingKey? key)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        options = new IysSyncOptions();
+        configuration.GetSection(IysSyncOptions.SectionName).Bind(options);
+        options.Brands = brands ?? options.Brands;
+        kafka = new KafkaFeedOptions();
+        configuration.GetSection(KafkaFeedOptions.SectionName).Bind(kafka);
+        kafka.BootstrapServers ??= "127.0.0.1:9092";
+        var problems = options.Problems().ToList();
+        if (!HashingKey.TryParseBase64(configuration["Hashing:Key"], out key, out string keyError))
+        {
+            problems.Add($"Hashing:Key: {keyError}. Give the gate's key (Hashing__Key=<base64>): events must be keyed exactly as the gate keys recipients.");
+        }
+
+        return problems;
+    }
+
+    public static async Task<int> RunAsync(IConfiguration configuration, uint[]? brands, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var problems = Validate(configuration, brands, out var options, out var kafka, out var key);
+        if (problems.Count > 0)
+        {
+            foreach (string problem in problems)
+            {
+                await error.WriteLineAsync(problem);
+            }
+
+            return 2;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls(options.AdminUrl);
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SyncHealth>();
+        builder.Services.AddSingleton<IysSyncMetrics>();
+        builder.Services.AddSingleton(services => new IysSync(options, kafka, key!, new HttpClient(), TimeProvider.System,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Iys.Sync"), services.GetRequiredService<IysSyncMetrics>()));
+        builder.Services.AddHostedService<IysSyncWorker>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(IysSyncMetrics.MeterName)
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+
+        await using var app = builder.Build();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGet("/healthz", () => Results.Text("alive\n"));
+        app.MapGet("/readyz", (SyncHealth health) => Results.Json(
+            new { ready = health.IsReady, streams = health.Last?.Streams },
+            statusCode: health.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable));
+        string brandList = string.Join(',', options.Brands), sources = string.Join(',', options.EffectiveSources), cursors = Path.GetFullPath(options.CursorPath);
+        IysSyncLog.Starting(app.Logger, options.IysCode, brandList, sources, kafka.Topic, kafka.BootstrapServers, cursors, options.PollInterval);
+        await app.StartAsync(cancellationToken);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace SendGate.Iys.Sync;
+
+/// <summary>
+/// Iys — where İYS is, the account, and which brands and sources to pull. Set in appsettings or the environment
+/// (<c>Iys__Password</c>, <c>Iys__Brands__0=123457</c>); the password is never logged.
+/// </summary>
+public sealed class IysSyncOptions
+{
+    public const string SectionName = "Iys";
+
+    /// <summary>İYS's API root, e.g. https://api.iys.org.tr/ (the simulator's in tests).</summary>
+    public Uri? BaseUrl { get; set; }
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>The provider's İYS code (the path's <c>{iysCode}</c>).</summary>
+    public uint IysCode { get; set; }
+
+    /// <summary>The brand codes to pull.</summary>
+    public uint[] Brands { get; set; } = [];
+
+    /// <summary>PULL sources: <c>HS</c> (the provider's own changes) and <c>IYS</c> (citizens' changes in İYS). Default both.</summary>
+    public string[]? Sources { get; set; }
+
+    public IReadOnlyList<string> EffectiveSources => Sources is { Length: > 0 } sources ? sources : ["HS", "IYS"];
+
+    /// <summary>How long the worker waits between rounds once every brand and source is caught up.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The directory holding one cursor file per brand and source.</summary>
+    public string CursorPath { get; set; } = "iys-cursors";
+
+    /// <summary>Items per PULL page (İYS's clients use 999, its maximum).</summary>
+    public int PageSize { get; set; } = 999;
+
+    /// <summary>How long one request to İYS may take before it counts as failed and is retried.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retries of one request (429/H124, 5xx, timeouts) before the round gives up on that brand and source.</summary>
+    public int MaxRetries { get; set; } = 8;
+
+    /// <summary>The first wait after a failure; it doubles, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A cursor not brought up to date for this long is warned about: PULL keeps 7 days, and a gap past that is lost to it.</summary>
+    public TimeSpan CursorWarningAge { get; set; } = TimeSpan.FromDays(6);
+
+    /// <summary>The worker's admin endpoint (/metrics, /healthz, /readyz).</summary>
+    public string AdminUrl { get; set; } = "http://127.0.0.1:9465";
+
+    /// <summary>Sentences naming every setting that is missing or wrong; empty when the options can run.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (BaseUrl is null || !BaseUrl.IsAbsoluteUri)
+        {
+            problems.Add("Iys:BaseUrl is required: İYS's API root as an absolute URL (e.g. https://api.iys.org.tr/).");
+        }
+
+        if (string.IsNullOrEmpty(Username) || string.IsNullOrEmpty(Password))
+        {
+            problems.Add("Iys:Username and Iys:Password are required (İYS's API account; give the password as Iys__Password in the environment).");
+        }
+
+        if (IysCode == 0)
+        {
+            problems.Add("Iys:IysCode is required: the provider's İYS code.");
+        }
+
+        if (Brands.Length == 0)
+        {
+            problems.Add("Iys:Brands needs at least one brand code (Iys__Brands__0=123457).");
+        }
+
+        foreach (string source in EffectiveSources.Where(source => source is not ("HS" or "IYS")))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"Iys:Sources: '{source}' is not HS or IYS."));
+        }
+
+        if (PageSize is < 1 or > 999)
+        {
+            problems.Add("Iys:PageSize must be between 1 and 999.");
+        }
+
+        if (PollInterval <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("Iys:PollInterval and Iys:RequestTimeout must be positive.");
+        }
+
+        return problems;
+    }
+}
