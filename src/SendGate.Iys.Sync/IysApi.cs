@@ -24,11 +24,12 @@ internal sealed class IysApi : IDisposable
         _http = http;
         _options = options;
         _tokens = new IysTokens(http, options, clock, logger);
-        _retry = new ResiliencePipelineBuilder { TimeProvider = clock }
+        // Polly takes at least one retry: zero retries (tests, or an operator's choice) is no retry strategy at all.
+        _retry = options.MaxRetries <= 0 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder { TimeProvider = clock }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<IysTransientException>(),
-                MaxRetryAttempts = Math.Max(options.MaxRetries, 0),
+                MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryDelay,

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using SendGate.Core.Hashing;
 using SendGate.Kafka;
 
@@ -54,7 +55,7 @@ public static class IysSyncHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(options.AdminUrl);
-        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SyncHealth>();
@@ -62,7 +63,7 @@ public static class IysSyncHost
         builder.Services.AddSingleton(services => new IysSync(options, kafka, key!, new HttpClient(), TimeProvider.System,
             services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Iys.Sync"), services.GetRequiredService<IysSyncMetrics>()));
         builder.Services.AddHostedService<IysSyncWorker>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("sendgate-iys-sync")).WithMetrics(metrics => metrics
             .AddMeter(IysSyncMetrics.MeterName)
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 

@@ -17,7 +17,7 @@ internal static partial class IysSyncLog
     [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Brand {Brand} source {Source}: page of {Items} items, {Published} published, {DeadLettered} dead-lettered; cursor advanced")]
     public static partial void PageDone(ILogger logger, uint brand, string source, int items, int published, int deadLettered);
 
-    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Brand {Brand} source {Source}: caught up ({Pages} pages, {Published} events this round; newest change {Newest})")]
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Brand {Brand} source {Source}: caught up ({Pages} pages, {Published} events this round; newest change {Newest:O})")]
     public static partial void CaughtUp(ILogger logger, uint brand, string source, int pages, long published, DateTimeOffset? newest);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "Brand {Brand} source {Source} stopped: {Reason}. The other brands go on; fix the cause and restart the connector")]

@@ -117,6 +117,16 @@ public sealed partial class IysRegistry(TimeProvider clock)
         }
     }
 
+    /// <summary>A brand's changes from one source at or before a position, whatever their age.</summary>
+    public IReadOnlyList<SimulatedChange> UpTo(uint brand, string sourceKind, DateTimeOffset createdAt, long sequence)
+    {
+        lock (_lock)
+        {
+            var changes = _changes[brand];
+            return [.. changes.Take(UpperBound(changes, createdAt, sequence)).Where(change => change.SourceKind == sourceKind)];
+        }
+    }
+
     /// <summary>The day's changes (İYS's calendar day, GMT+3) in creation order.</summary>
     public IReadOnlyList<SimulatedChange> Day(uint brand, DateOnly day)
     {

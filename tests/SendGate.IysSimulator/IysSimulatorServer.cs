@@ -47,8 +47,24 @@ public sealed class IysSimulatorServer : IAsyncDisposable
 
     public SimulatorCounters Counters { get; } = new();
 
-    /// <summary>Every access token stops working at once (a client must get a new one, not stop).</summary>
-    public void RevokeAccessTokens() => _tokens.RevokeAccessTokens();
+    /// <summary>
+    /// The transaction ids of a brand's changes from one source at or before <paramref name="cursor"/> (none for null):
+    /// what a client holding that cursor has been given — for tests that check a connector's cursor never runs ahead.
+    /// </summary>
+    public IReadOnlyList<string> TransactionsUpTo(uint brand, string source, string? cursor)
+    {
+        if (cursor is null)
+        {
+            return [];
+        }
+
+        if (!_cursors.TryDecode(cursor, brand, source, out var position))
+        {
+            throw new ArgumentException("not a cursor of this brand and source", nameof(cursor));
+        }
+
+        return Registry.UpTo(brand, source, position.CreatedAt, position.Sequence).Select(change => change.TransactionId).ToList();
+    }
 
     public static async Task<IysSimulatorServer> StartAsync(SimulatorSettings settings, TimeProvider? clock = null, string url = "http://127.0.0.1:0", string[]? args = null)
     {
@@ -164,6 +180,11 @@ public sealed class IysSimulatorServer : IAsyncDisposable
         {
             Counters.Limited();
             return Error(429, "H124", "İstek limiti aşıldı (too many requests per second).");
+        }
+
+        if (Faults.TakeRevoke())
+        {
+            _tokens.RevokeAccessTokens();
         }
 
         string? authorization = context.Request.Headers.Authorization;

@@ -9,6 +9,7 @@ public sealed class SimulatorFaults
     private int _rateLimited;
     private int _serverErrors;
     private int _slow;
+    private int _revoke;
     private long _slowTicks;
 
     /// <summary>The next <paramref name="count"/> API requests get HTTP 429 with İYS error <c>H124</c>.</summary>
@@ -23,6 +24,11 @@ public sealed class SimulatorFaults
         Interlocked.Exchange(ref _slowTicks, delay.Ticks);
         Interlocked.Add(ref _slow, count);
     }
+
+    /// <summary>At the next API request every access token issued so far stops working (İYS restarted its token store): the client must renew, not stop.</summary>
+    public void RevokeTokensAtNextRequest() => Interlocked.Increment(ref _revoke);
+
+    internal bool TakeRevoke() => Take(ref _revoke);
 
     internal bool TakeRateLimited() => Take(ref _rateLimited);
 

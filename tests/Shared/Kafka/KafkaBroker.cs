@@ -1,8 +1,8 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
-using SendGate.Tests.Support;
+using SendGate.Kafka;
 
-namespace SendGate.Kafka.Tests;
+namespace SendGate.Tests.Support;
 
 /// <summary>
 /// A real Kafka 0.9.0.1 broker of the test's own: started by the project's eng/kafka.sh on free

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using SendGate.Cli;
+using SendGate.Contracts.V1;
+using SendGate.IysSimulator;
+using SendGate.Tests.Support;
+
+namespace SendGate.Iys.Sync.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class SharedBroker : ICollectionFixture<KafkaBroker>
+{
+    public const string Name = "kafka";
+}
+
+/// <summary>
+/// One test's connector set-up: a simulated İYS on a free port, a consent topic and dead-letter topic of its own on
+/// the shared real broker, a cursor directory, and the connector's configuration file — run through the real CLI.
+/// </summary>
+internal sealed class SyncRig : IAsyncDisposable
+{
+    private SyncRig(KafkaBroker broker, IysSimulatorServer iys, string name)
+    {
+        Broker = broker;
+        Iys = iys;
+        Topic = name;
+        DeadLetterTopic = name + ".dlq";
+    }
+
+    public KafkaBroker Broker { get; }
+
+    public IysSimulatorServer Iys { get; }
+
+    public string Topic { get; }
+
+    public string DeadLetterTopic { get; }
+
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("sendgate-iys-").FullName;
+
+    public string CursorPath => Path.Combine(Directory, "cursors");
+
+    public static async Task<SyncRig> StartAsync(KafkaBroker broker, string name, SimulatorSettings? settings = null, TimeProvider? clock = null)
+    {
+        var iys = await IysSimulatorServer.StartAsync(settings ?? new SimulatorSettings(), clock);
+        await broker.CreateTopicAsync(name, 3);
+        await broker.CreateTopicAsync(name + ".dlq", 1, "delete");
+        return new SyncRig(broker, iys, name);
+    }
+
+    /// <summary>Writes the connector's configuration (fast retries for tests) and returns its path.</summary>
+    public string Config(int pageSize = 999, int maxRetries = 8, uint[]? brands = null, string? adminUrl = null, string requestTimeout = "00:00:05", string pollInterval = "00:00:01")
+    {
+        var kafka = new Dictionary<string, object>
+        {
+            ["BootstrapServers"] = Broker.Bootstrap,
+            ["Topic"] = Topic,
+            ["DeadLetterTopic"] = DeadLetterTopic,
+            ["Properties"] = KafkaBroker.CompatibilityProperties,
+        };
+        var iys = new Dictionary<string, object>
+        {
+            ["BaseUrl"] = Iys.BaseUrl.ToString(),
+            ["Username"] = "sendgate",
+            ["Password"] = "sendgate-password",
+            ["IysCode"] = ConsentHistory.IysCode,
+            ["Brands"] = brands ?? [123457],
+            ["CursorPath"] = CursorPath,
+            ["PageSize"] = pageSize,
+            ["MaxRetries"] = maxRetries,
+            ["RetryDelay"] = "00:00:00.050",
+            ["MaxRetryDelay"] = "00:00:00.500",
+            ["RequestTimeout"] = requestTimeout,
+            ["PollInterval"] = pollInterval,
+            ["AdminUrl"] = adminUrl ?? $"http://127.0.0.1:{GateHost.FreePort()}",
+        };
+        var config = new Dictionary<string, object> { ["Iys"] = iys, ["Hashing"] = new Dictionary<string, string> { ["Key"] = GateHost.KeyBase64 }, ["Feed"] = new Dictionary<string, object> { ["Kafka"] = kafka } };
+        string path = Path.Combine(Directory, "sync.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(config));
+        return path;
+    }
+
+    public static async Task<(int Exit, string Output, string Error)> CliAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = await SendGateCli.Root().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    public Task<(int Exit, string Output, string Error)> SyncOnceAsync(string config) => CliAsync("iys", "sync", "--once", "--config", config);
+
+    /// <summary>Every event on the consent topic now.</summary>
+    public List<FeedEvent> Published() => [.. Broker.ReadAll(Topic, partitions: 3).Select(message => FeedEvent.Parser.ParseFrom(message.Message.Value))];
+
+    public static string StoredCursor(string cursorPath, uint brand, string source)
+    {
+        string path = Path.Combine(cursorPath, string.Create(CultureInfo.InvariantCulture, $"{brand}-{source}.cursor.json"));
+        if (!File.Exists(path))
+        {
+            return string.Empty;
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.GetProperty("after").GetString() ?? string.Empty;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Iys.DisposeAsync();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
