@@ -12,14 +12,14 @@ namespace SendGate.Iys.Sync;
 /// (429/H124), the hourly login limit (H084), 5xx and timeouts are retried with jittered exponential backoff
 /// (honouring Retry-After); a 401 renews the token and retries; any other 4xx is ours and is not retried.
 /// </summary>
-internal sealed class IysApi : IDisposable
+public sealed class IysApi : IDisposable
 {
     private readonly HttpClient _http;
     private readonly IysTokens _tokens;
     private readonly IysSyncOptions _options;
     private readonly ResiliencePipeline _retry;
 
-    public IysApi(HttpClient http, IysSyncOptions options, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
+    internal IysApi(HttpClient http, IysSyncOptions options, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
     {
         _http = http;
         _options = options;
@@ -47,12 +47,20 @@ internal sealed class IysApi : IDisposable
     }
 
     /// <summary>One PULL page of a brand's changes from one source, after <paramref name="after"/> (null: from the oldest İYS keeps).</summary>
-    public Task<ChangesPage> GetChangesAsync(uint brand, string source, string? after, CancellationToken cancellationToken)
+    internal Task<ChangesPage> GetChangesAsync(uint brand, string source, string? after, CancellationToken cancellationToken)
     {
         string path = string.Create(CultureInfo.InvariantCulture, $"sps/{_options.IysCode}/brands/{brand}/consents/changes?source={source}&limit={_options.PageSize}")
             + (after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after));
         return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), async (response, token) => ChangesPage.Parse(await response.Content.ReadAsByteArrayAsync(token)),
             string.Create(CultureInfo.InvariantCulture, $"pulling brand {brand} source {source}"), cancellationToken);
+    }
+
+    /// <summary>The daily change file (mutabakat) of one brand for one İYS day: CSV, the last 7 days only.</summary>
+    public Task<byte[]> GetChangeFileAsync(uint brand, DateOnly day, CancellationToken cancellationToken)
+    {
+        string path = string.Create(CultureInfo.InvariantCulture, $"sps/{_options.IysCode}/brands/{brand}/changes/{day:yyyy-MM-dd}/file");
+        return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), (response, token) => response.Content.ReadAsByteArrayAsync(token),
+            string.Create(CultureInfo.InvariantCulture, $"downloading brand {brand}'s change file of {day:yyyy-MM-dd}"), cancellationToken);
     }
 
     public void Dispose() => _tokens.Dispose();

@@ -13,53 +13,84 @@ namespace SendGate.Cli.Commands;
 /// </summary>
 internal static class IysCommand
 {
+    private static readonly Option<FileInfo?> Config = new("--config") { Description = "JSON configuration with Iys, Hashing:Key and Feed:Kafka (the environment's Iys__*, Hashing__Key, Feed__Kafka__* also apply)" };
+    private static readonly Option<uint[]> Brands = new("--brand", "-b") { Description = "Brand code (repeatable; replaces Iys:Brands)", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string> Bootstrap = new("--bootstrap") { Description = "Kafka bootstrap servers (default: Feed:Kafka:BootstrapServers, else 127.0.0.1:9092)" };
+    private static readonly Option<string> Topic = new("--topic") { Description = "Consent topic (default: Feed:Kafka:Topic, else sendgate.consents)" };
+    private static readonly Option<string[]> Properties = new("--property", "-X") { Description = "librdkafka property NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
+    internal static readonly Option<bool> VerboseOption = new("--verbose", "-v") { Description = "Log every page and token renewal (default: warnings and errors)" };
+
     public static Command Create()
     {
         var once = new Option<bool>("--once") { Description = "Pull every brand and source until caught up, print a summary and exit (0: all caught up)" };
-        var config = new Option<FileInfo?>("--config") { Description = "JSON configuration with Iys, Hashing:Key and Feed:Kafka (the environment's Iys__*, Hashing__Key, Feed__Kafka__* also apply)" };
-        var brands = new Option<uint[]>("--brand", "-b") { Description = "Brand code to pull (repeatable; replaces Iys:Brands)", AllowMultipleArgumentsPerToken = false };
-        var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka bootstrap servers (default: Feed:Kafka:BootstrapServers, else 127.0.0.1:9092)" };
-        var topic = new Option<string>("--topic") { Description = "Consent topic (default: Feed:Kafka:Topic, else sendgate.consents)" };
-        var properties = new Option<string[]>("--property", "-X") { Description = "librdkafka property NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "With --once: log every page and token renewal (default: warnings and errors)" };
         var sync = new Command("sync", "Pull consent changes from İYS (PULL, per brand and source) into the Kafka consent topic, keyed and hashed as the gate expects; the cursor moves only after Kafka acknowledged")
         {
-            once, config, brands, bootstrap, topic, properties, verbose,
+            once, Config, Brands, Bootstrap, Topic, Properties, VerboseOption,
         };
         sync.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var overrides = new List<KeyValuePair<string, string?>>();
-            var brandCodes = parse.GetValue(brands) is { Length: > 0 } given ? given : null;
-            if (parse.GetValue(bootstrap) is { } servers)
+            if (Configuration(parse, error) is not { } configuration)
             {
-                overrides.Add(new("Feed:Kafka:BootstrapServers", servers));
+                return 2;
             }
 
-            if (parse.GetValue(topic) is { } name)
-            {
-                overrides.Add(new("Feed:Kafka:Topic", name));
-            }
-
-            foreach (string property in parse.GetValue(properties) ?? [])
-            {
-                int equals = property.IndexOf('=', StringComparison.Ordinal);
-                if (equals <= 0)
-                {
-                    await error.WriteLineAsync($"-X {property}: give a librdkafka property as NAME=VALUE");
-                    return 2;
-                }
-
-                overrides.Add(new("Feed:Kafka:Properties:" + property[..equals], property[(equals + 1)..]));
-            }
-
-            var configuration = ToolConfiguration.Build(parse.GetValue(config), overrides);
+            var brands = Brand(parse);
             return parse.GetValue(once)
-                ? await OnceAsync(configuration, brandCodes, parse.GetValue(verbose), parse.InvocationConfiguration.Output, error, cancellationToken)
-                : await IysSyncHost.RunAsync(configuration, brandCodes, error, cancellationToken);
+                ? await OnceAsync(configuration, brands, parse.GetValue(VerboseOption), parse.InvocationConfiguration.Output, error, cancellationToken)
+                : await IysSyncHost.RunAsync(configuration, brands, error, cancellationToken);
         });
-        return new Command("iys", "The İYS connector: consents pulled from İYS into the consent topic") { sync };
+        return new Command("iys", "The İYS connector: consents pulled from İYS into the consent topic; daily reconciliation against a gate") { sync, IysReconcileCommand.Create() };
     }
+
+    /// <summary>The --brand codes, or null to keep Iys:Brands.</summary>
+    internal static uint[]? Brand(ParseResult parse) => parse.GetValue(Brands) is { Length: > 0 } given ? given : null;
+
+    /// <summary>The options every İYS verb shares, added to <paramref name="command"/>.</summary>
+    internal static void AddShared(Command command)
+    {
+        command.Add(Config);
+        command.Add(Brands);
+        command.Add(Bootstrap);
+        command.Add(Topic);
+        command.Add(Properties);
+        command.Add(VerboseOption);
+    }
+
+    /// <summary>--config, the environment, then --bootstrap, --topic and -X on top; null (said on <paramref name="error"/>) for a malformed -X.</summary>
+    internal static Microsoft.Extensions.Configuration.IConfiguration? Configuration(ParseResult parse, TextWriter error)
+    {
+        var overrides = new List<KeyValuePair<string, string?>>();
+        if (parse.GetValue(Bootstrap) is { } servers)
+        {
+            overrides.Add(new("Feed:Kafka:BootstrapServers", servers));
+        }
+
+        if (parse.GetValue(Topic) is { } name)
+        {
+            overrides.Add(new("Feed:Kafka:Topic", name));
+        }
+
+        foreach (string property in parse.GetValue(Properties) ?? [])
+        {
+            int equals = property.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                error.WriteLine($"-X {property}: give a librdkafka property as NAME=VALUE");
+                return null;
+            }
+
+            overrides.Add(new("Feed:Kafka:Properties:" + property[..equals], property[(equals + 1)..]));
+        }
+
+        return ToolConfiguration.Build(parse.GetValue(Config), overrides);
+    }
+
+    /// <summary>Loggers for a one-shot verb: warnings and errors to standard error, everything with --verbose.</summary>
+    internal static ILoggerFactory Loggers(bool verbose) => LoggerFactory.Create(logging => logging
+        .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
+        .AddSimpleConsole(console => console.SingleLine = true)
+        .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
 
     private static async Task<int> OnceAsync(Microsoft.Extensions.Configuration.IConfiguration configuration, uint[]? brands, bool verbose, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -74,11 +105,8 @@ internal static class IysCommand
             return 2;
         }
 
-        using var loggers = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
-            .AddSimpleConsole(console => console.SingleLine = true)
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-        using var meters = new MeterFactory();
+        using var loggers = Loggers(verbose);
+        using var meters = new OneShotMeters();
         using var http = new HttpClient();
         using var sync = new IysSync(options, kafka, key!, http, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Sync"), new IysSyncMetrics(meters, TimeProvider.System));
         var stopwatch = Stopwatch.StartNew();
@@ -100,8 +128,8 @@ internal static class IysCommand
         return summary.AllCaughtUp ? 0 : 1;
     }
 
-    /// <summary>The one-shot run's meters: nobody scrapes them, but the connector records into them as it does in the service.</summary>
-    private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    /// <summary>A one-shot run's meters: nobody scrapes them, but the connector records into them as it does in the service.</summary>
+    internal sealed class OneShotMeters : System.Diagnostics.Metrics.IMeterFactory
     {
         private readonly List<System.Diagnostics.Metrics.Meter> _meters = [];
 
