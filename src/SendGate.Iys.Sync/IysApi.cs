@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -19,7 +20,7 @@ public sealed class IysApi : IDisposable
     private readonly IysSyncOptions _options;
     private readonly ResiliencePipeline _retry;
 
-    internal IysApi(HttpClient http, IysSyncOptions options, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
+    public IysApi(HttpClient http, IysSyncOptions options, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
     {
         _http = http;
         _options = options;
@@ -63,7 +64,34 @@ public sealed class IysApi : IDisposable
             string.Create(CultureInfo.InvariantCulture, $"downloading brand {brand}'s change file of {day:yyyy-MM-dd}"), cancellationToken);
     }
 
+    /// <summary>An asynchronous bulk write (<c>POST …/consents/request</c>); İYS answers with the request's id.</summary>
+    internal Task<string> SubmitConsentsAsync(uint brand, IReadOnlyList<IysConsentWrite> consents, CancellationToken cancellationToken)
+    {
+        string path = string.Create(CultureInfo.InvariantCulture, $"sps/{_options.IysCode}/brands/{brand}/consents/request");
+        return SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(consents, options: Json) },
+            async (response, token) => (await response.Content.ReadFromJsonAsync<SubmitAnswer>(Json, token))?.RequestId
+                ?? throw new IysTransientException("İYS accepted a bulk write without a requestId"),
+            string.Create(CultureInfo.InvariantCulture, $"uploading {consents.Count} consents of brand {brand}"), cancellationToken);
+    }
+
+    /// <summary>A bulk write's per-item results; null while İYS is still processing it.</summary>
+    internal Task<IReadOnlyList<IysWriteResult>?> GetRequestAsync(uint brand, string requestId, CancellationToken cancellationToken)
+    {
+        string path = string.Create(CultureInfo.InvariantCulture, $"sps/{_options.IysCode}/brands/{brand}/consents/request/{Uri.EscapeDataString(requestId)}");
+        return SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Get, path),
+            async (response, token) => await response.Content.ReadFromJsonAsync<RequestAnswer>(Json, token) is { Status: "COMPLETED" } done ? (IReadOnlyList<IysWriteResult>?)done.List : null,
+            string.Create(CultureInfo.InvariantCulture, $"reading bulk request {requestId} of brand {brand}"), cancellationToken);
+    }
+
     public void Dispose() => _tokens.Dispose();
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private sealed record SubmitAnswer(string? RequestId);
+
+    private sealed record RequestAnswer(string? Status, List<IysWriteResult> List);
 
     private Task<T> SendAsync<T>(Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, string doing, CancellationToken cancellationToken) =>
         _retry.ExecuteAsync(async token => await AttemptAsync(build, read, doing, token), cancellationToken).AsTask();
@@ -102,3 +130,14 @@ public sealed class IysApi : IDisposable
         }
     }
 }
+
+/// <summary>One consent as İYS's write endpoints take it.</summary>
+internal sealed record IysConsentWrite(string Type, string Recipient, string RecipientType, string Status, string ConsentDate, string Source);
+
+/// <summary>İYS's answer for one item of a bulk write: SUCCESS with a transactionId, or FAILURE with İYS's errors.</summary>
+internal sealed record IysWriteResult(int Index, string? Status, string? TransactionId, List<IysWriteError>? Errors)
+{
+    public bool Succeeded => Status == "SUCCESS";
+}
+
+internal sealed record IysWriteError(string? Code, string? Message);

@@ -79,7 +79,8 @@ internal readonly record struct IysError(string? Code, string Message)
             : new IysRefusedException(sentence, status, Code);
     }
 
-    private static string Mask(string text)
+    /// <summary>Masks what could be an address in a message İYS wrote.</summary>
+    public static string Mask(string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         return PlaintextMask.Apply(bytes) ? Encoding.UTF8.GetString(bytes) : text;

@@ -42,7 +42,8 @@ public sealed class IysSync : IDisposable
     private readonly IysSyncMetrics _metrics;
     private readonly HashSet<(uint Brand, string Source)> _stopped = [];
 
-    public IysSync(IysSyncOptions options, KafkaFeedOptions kafka, HashingKey key, HttpClient http, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
+    /// <summary>A connector over <paramref name="api"/>, shared with the push so that both use one token (İYS limits logins per hour).</summary>
+    public IysSync(IysSyncOptions options, KafkaFeedOptions kafka, HashingKey key, IysApi api, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(kafka);
@@ -56,7 +57,7 @@ public sealed class IysSync : IDisposable
         _factory = new FeedEventFactory(hasher, clock);
         _deadLetters = new DeadLetterFactory(hasher, clock);
         _publisher = new ConsentPublisher(KafkaClients.Producer(kafka, logger), kafka.Topic, key.KeyId);
-        _api = new IysApi(http, options, clock, logger, metrics);
+        _api = api;
         _cursors = new CursorStore(options.CursorPath);
     }
 
@@ -79,11 +80,7 @@ public sealed class IysSync : IDisposable
         return new SyncSummary(streams);
     }
 
-    public void Dispose()
-    {
-        _publisher.Dispose();
-        _api.Dispose();
-    }
+    public void Dispose() => _publisher.Dispose();
 
     private async Task<StreamSummary> SyncStreamAsync(uint brand, string source, CancellationToken cancellationToken)
     {

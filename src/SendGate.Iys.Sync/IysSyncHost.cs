@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using SendGate.Core.Hashing;
+using SendGate.Iys.Sync.Push;
 using SendGate.Kafka;
 
 namespace SendGate.Iys.Sync;
@@ -38,10 +39,28 @@ public static class IysSyncHost
         return problems;
     }
 
+    /// <summary>OptOut from configuration and its seal; null seal and a sentence when the key is absent or wrong (then nothing is pushed).</summary>
+    public static OptOutOptions OptOut(IConfiguration configuration, out AddressSeal? seal, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new OptOutOptions();
+        configuration.GetSection(OptOutOptions.SectionName).Bind(options);
+        problem = AddressSeal.TryParseBase64(options.SealingKey, out seal, out string error) ? null
+            : options.SealingKey is null ? "OptOut:SealingKey is required to push refusals (the gates' sealing key, 32 bytes base64)."
+            : "OptOut:SealingKey: " + error + ".";
+        return options;
+    }
+
     public static async Task<int> RunAsync(IConfiguration configuration, uint[]? brands, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var problems = Validate(configuration, brands, out var options, out var kafka, out var key);
+        var problems = Validate(configuration, brands, out var options, out var kafka, out var key).ToList();
+        var optOut = OptOut(configuration, out var seal, out string? sealProblem);
+        if (sealProblem is not null && optOut.SealingKey is not null)
+        {
+            problems.Add(sealProblem);
+        }
+
         if (problems.Count > 0)
         {
             foreach (string problem in problems)
@@ -60,8 +79,16 @@ public static class IysSyncHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SyncHealth>();
         builder.Services.AddSingleton<IysSyncMetrics>();
-        builder.Services.AddSingleton(services => new IysSync(options, kafka, key!, new HttpClient(), TimeProvider.System,
+        builder.Services.AddSingleton(services => new IysApi(new HttpClient(), options, TimeProvider.System,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Iys.Api"), services.GetRequiredService<IysSyncMetrics>()));
+        builder.Services.AddSingleton(services => new IysSync(options, kafka, key!, services.GetRequiredService<IysApi>(), TimeProvider.System,
             services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Iys.Sync"), services.GetRequiredService<IysSyncMetrics>()));
+        if (seal is not null)
+        {
+            builder.Services.AddSingleton(services => new OptOutPush(options, kafka, optOut, seal, services.GetRequiredService<IysApi>(), TimeProvider.System,
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Iys.Push")));
+        }
+
         builder.Services.AddHostedService<IysSyncWorker>();
         builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("sendgate-iys-sync")).WithMetrics(metrics => metrics
             .AddMeter(IysSyncMetrics.MeterName)

@@ -43,4 +43,16 @@ internal static partial class IysSyncLog
 
     [LoggerMessage(EventId = 7013, Level = LogLevel.Debug, Message = "Round done: {Published} events in {Pages} pages; next round in {Wait}")]
     public static partial void RoundDone(ILogger logger, long published, int pages, TimeSpan wait);
+
+    [LoggerMessage(EventId = 7020, Level = LogLevel.Information, Message = "Uploaded {Count} refusals of brand {Brand} to İYS (request {RequestId})")]
+    public static partial void OptOutsSubmitted(ILogger logger, int count, uint brand, string requestId);
+
+    [LoggerMessage(EventId = 7021, Level = LogLevel.Warning, Message = "İYS refused refusal {Id} of brand {Brand}: {Code} {Message} (recorded; not uploaded again)")]
+    public static partial void OptOutRefused(ILogger logger, string id, uint brand, string code, string message);
+
+    [LoggerMessage(EventId = 7022, Level = LogLevel.Error, Message = "Refusal {Id} of brand {Brand} cannot be opened with OptOut:SealingKey: it cannot be uploaded (recorded)")]
+    public static partial void OptOutUnreadable(ILogger logger, string id, uint brand);
+
+    [LoggerMessage(EventId = 7023, Level = LogLevel.Warning, Message = "Push round failed ({Reason}); what was not settled is retried next round, nothing is uploaded twice")]
+    public static partial void PushFailed(ILogger logger, string reason);
 }

@@ -51,6 +51,18 @@ public sealed class IysSyncOptions
     /// <summary>A cursor not brought up to date for this long is warned about: PULL keeps 7 days, and a gap past that is lost to it.</summary>
     public TimeSpan CursorWarningAge { get; set; } = TimeSpan.FromDays(6);
 
+    /// <summary>The consumer group the push commits its place in the opt-out topic under.</summary>
+    public string PushGroup { get; set; } = "sendgate-iys-push";
+
+    /// <summary>Refusals per bulk write.</summary>
+    public int PushBatch { get; set; } = 500;
+
+    /// <summary>How long a push round waits for İYS to answer its bulk writes (unanswered ones are asked about next round).</summary>
+    public TimeSpan PushWait { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a push asks İYS whether a bulk write is done.</summary>
+    public TimeSpan PushPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The worker's admin endpoint (/metrics, /healthz, /readyz).</summary>
     public string AdminUrl { get; set; } = "http://127.0.0.1:9465";
 
@@ -81,6 +93,11 @@ public sealed class IysSyncOptions
         foreach (string source in EffectiveSources.Where(source => source is not ("HS" or "IYS")))
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"Iys:Sources: '{source}' is not HS or IYS."));
+        }
+
+        if (PushBatch is < 1 or > 1000)
+        {
+            problems.Add("Iys:PushBatch must be between 1 and 1000.");
         }
 
         if (PageSize is < 1 or > 999)

@@ -62,7 +62,8 @@ public sealed class FreshnessWindowTests(KafkaBroker broker)
             CursorPath = rig.CursorPath, MaxRetries = 0,
         };
         var kafka = broker.Options(rig.Topic, rig.DeadLetterTopic);
-        return new IysSync(options, kafka, HashingKey.ParseBase64(GateHost.KeyBase64), new HttpClient(), clock, logger, new IysSyncMetrics(new TestMeterFactory(), clock));
+        var metrics = new IysSyncMetrics(new TestMeterFactory(), clock);
+        return new IysSync(options, kafka, HashingKey.ParseBase64(GateHost.KeyBase64), new IysApi(new HttpClient(), options, clock, logger, metrics), clock, logger, metrics);
     }
 
     private sealed class TestMeterFactory : IMeterFactory

@@ -36,6 +36,8 @@ internal sealed class SyncRig : IAsyncDisposable
 
     public string DeadLetterTopic { get; }
 
+    public string OptOutTopic => Topic + ".optouts";
+
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("sendgate-iys-").FullName;
 
     public string CursorPath => Path.Combine(Directory, "cursors");
@@ -45,11 +47,12 @@ internal sealed class SyncRig : IAsyncDisposable
         var iys = await IysSimulatorServer.StartAsync(settings ?? new SimulatorSettings(), clock);
         await broker.CreateTopicAsync(name, 3);
         await broker.CreateTopicAsync(name + ".dlq", 1, "delete");
+        await broker.CreateTopicAsync(name + ".optouts", 2, "delete");
         return new SyncRig(broker, iys, name);
     }
 
     /// <summary>Writes the connector's configuration (fast retries for tests) and returns its path.</summary>
-    public string Config(int pageSize = 999, int maxRetries = 8, uint[]? brands = null, string? adminUrl = null, string requestTimeout = "00:00:05", string pollInterval = "00:00:01")
+    public string Config(int pageSize = 999, int maxRetries = 8, uint[]? brands = null, string? adminUrl = null, string requestTimeout = "00:00:05", string pollInterval = "00:00:01", string? sealingKey = null)
     {
         var kafka = new Dictionary<string, object>
         {
@@ -73,8 +76,15 @@ internal sealed class SyncRig : IAsyncDisposable
             ["RequestTimeout"] = requestTimeout,
             ["PollInterval"] = pollInterval,
             ["AdminUrl"] = adminUrl ?? $"http://127.0.0.1:{GateHost.FreePort()}",
+            ["PushPollInterval"] = "00:00:00.100",
+            ["PushGroup"] = "push-" + Topic,
         };
         var config = new Dictionary<string, object> { ["Iys"] = iys, ["Hashing"] = new Dictionary<string, string> { ["Key"] = GateHost.KeyBase64 }, ["Feed"] = new Dictionary<string, object> { ["Kafka"] = kafka } };
+        if (sealingKey is not null)
+        {
+            config["OptOut"] = new Dictionary<string, string> { ["Topic"] = OptOutTopic, ["SealingKey"] = sealingKey };
+        }
+
         string path = Path.Combine(Directory, "sync.json");
         File.WriteAllText(path, JsonSerializer.Serialize(config));
         return path;

@@ -117,6 +117,15 @@ public sealed partial class IysRegistry(TimeProvider clock)
         }
     }
 
+    /// <summary>The newest change İYS holds for a recipient's (brand, type, recipient type) record; null when none.</summary>
+    public SimulatedChange? Newest(uint brand, string type, string recipientType, string recipient)
+    {
+        lock (_lock)
+        {
+            return _newest.GetValueOrDefault((brand, type, recipientType, recipient));
+        }
+    }
+
     /// <summary>A brand's changes from one source at or before a position, whatever their age.</summary>
     public IReadOnlyList<SimulatedChange> UpTo(uint brand, string sourceKind, DateTimeOffset createdAt, long sequence)
     {

@@ -40,7 +40,10 @@ internal static class IysCommand
                 ? await OnceAsync(configuration, brands, parse.GetValue(VerboseOption), parse.InvocationConfiguration.Output, error, cancellationToken)
                 : await IysSyncHost.RunAsync(configuration, brands, error, cancellationToken);
         });
-        return new Command("iys", "The İYS connector: consents pulled from İYS into the consent topic; daily reconciliation against a gate") { sync, IysReconcileCommand.Create() };
+        return new Command("iys", "The İYS connector: consents pulled from İYS into the consent topic; the sender's refusals pushed to İYS; daily reconciliation against a gate")
+        {
+            sync, IysPushCommand.Create(), IysReconcileCommand.Create(),
+        };
     }
 
     /// <summary>The --brand codes, or null to keep Iys:Brands.</summary>
@@ -108,7 +111,9 @@ internal static class IysCommand
         using var loggers = Loggers(verbose);
         using var meters = new OneShotMeters();
         using var http = new HttpClient();
-        using var sync = new IysSync(options, kafka, key!, http, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Sync"), new IysSyncMetrics(meters, TimeProvider.System));
+        var metrics = new IysSyncMetrics(meters, TimeProvider.System);
+        using var api = new IysApi(http, options, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Api"), metrics);
+        using var sync = new IysSync(options, kafka, key!, api, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Sync"), metrics);
         var stopwatch = Stopwatch.StartNew();
         var summary = await sync.RunRoundAsync(cancellationToken);
         await output.WriteLineAsync("brand       source  pages  published  dead-lettered  state");

@@ -13,7 +13,7 @@ namespace SendGate.Server.Gate;
 /// and <see cref="ExplainProcessor"/>, which know nothing of gRPC; this class maps their
 /// rejections to statuses (<see cref="GateStatus"/>).
 /// </summary>
-internal sealed class GateService(CheckProcessor check, ExplainProcessor explain, AccessGuard access)
+internal sealed class GateService(CheckProcessor check, ExplainProcessor explain, OptOutProcessor optOuts, AccessGuard access)
 {
     public Task<CheckResponseBuffer> Check(CheckRequestView request, ServerCallContext context)
     {
@@ -50,6 +50,9 @@ internal sealed class GateService(CheckProcessor check, ExplainProcessor explain
     public Task<ExplainResponse> Explain(ExplainRequest request, ServerCallContext context) =>
         Task.FromResult(Answer(explain.Explain(request, Caller(context))));
 
+    public async Task<RecordOptOutResponse> RecordOptOut(RecordOptOutRequest request, ServerCallContext context) =>
+        Answer(await optOuts.RecordAsync(request, Caller(context), context.CancellationToken).ConfigureAwait(false));
+
     private static T Answer<T>(Outcome<T> outcome)
         where T : class =>
         outcome.Answer ?? throw GateStatus.ToRpcException(outcome.Rejection!);
@@ -75,5 +78,8 @@ internal sealed class GateServiceMethods(IOptions<LimitsOptions> limits) : IServ
         context.AddUnaryMethod(
             new Method<ExplainRequest, ExplainResponse>(MethodType.Unary, ServiceName, "Explain", GateMarshallers.Protobuf(ExplainRequest.Parser), GateMarshallers.Protobuf(ExplainResponse.Parser)), [],
             static (service, r, call) => service.Explain(r, call));
+        context.AddUnaryMethod(
+            new Method<RecordOptOutRequest, RecordOptOutResponse>(MethodType.Unary, ServiceName, "RecordOptOut", GateMarshallers.Protobuf(RecordOptOutRequest.Parser), GateMarshallers.Protobuf(RecordOptOutResponse.Parser)), [],
+            static (service, r, call) => service.RecordOptOut(r, call));
     }
 }

@@ -18,6 +18,8 @@ internal static class GateStatus
         RejectionKind.Unauthenticated => StatusCode.Unauthenticated,
         RejectionKind.NotGranted => StatusCode.PermissionDenied,
         RejectionKind.OverLimit => StatusCode.ResourceExhausted,
+        RejectionKind.NotConfigured => StatusCode.FailedPrecondition,
+        RejectionKind.Unavailable => StatusCode.Unavailable,
         _ => StatusCode.Internal,
     };
 

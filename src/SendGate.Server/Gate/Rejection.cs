@@ -17,6 +17,12 @@ internal enum RejectionKind
 
     /// <summary>The caller's rate, burst or batch cap refuses the request (retry after <see cref="Rejection.RetryAfter"/> when it can help).</summary>
     OverLimit,
+
+    /// <summary>The gate is not set up for what the request asks (RecordOptOut without Kafka or a sealing key).</summary>
+    NotConfigured,
+
+    /// <summary>A dependency (Kafka) did not take the request; retrying the same request is safe.</summary>
+    Unavailable,
 }
 
 /// <summary>

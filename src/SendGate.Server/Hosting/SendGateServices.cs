@@ -80,6 +80,9 @@ internal static class SendGateServices
         services.AddSingleton<WatermarkSource>();
         services.AddSingleton<CheckProcessor>();
         services.AddSingleton<ExplainProcessor>();
+        services.AddSingleton<OptOutProcessor>();
+        services.AddOptions<OptOutOptions>().BindConfiguration(OptOutOptions.SectionName);
+        services.AddSingleton(sp => OptOutSetupFor(sp, feed.Kind));
         services.AddSingleton<GateMetrics>();
         services.AddGateTelemetry(configuration);
         services.AddGrpcTransport(configuration, Contracts.V1.Gate.Descriptor);
@@ -197,5 +200,29 @@ internal static class SendGateServices
         string notKept = $"not kept ({why})";
         ServerLog.Records(logger, notKept, "Explain shows status and dates only; give --data DIR to keep full records in FASTER on disk");
         return new NoConsentRecordStore();
+    }
+
+    /// <summary>RecordOptOut needs the Kafka feed (the refusal goes out on its topics) and a sealing key; otherwise calls say which is missing.</summary>
+    private static OptOutSetup OptOutSetupFor(IServiceProvider services, FeedKind kind)
+    {
+        var options = services.GetRequiredService<IOptions<OptOutOptions>>().Value;
+        if (kind != FeedKind.Kafka)
+        {
+            return new OptOutSetup(null, null, "RecordOptOut needs a Kafka-fed gate (Feed:Kind=Kafka): the refusal is published to the consent topic for every gate and queued for the İYS connector.");
+        }
+
+        if (options.SealingKey is null)
+        {
+            return new OptOutSetup(null, null, "RecordOptOut needs OptOut:SealingKey (32 random bytes, base64, shared with the İYS connector): the address İYS needs is kept sealed until uploaded.");
+        }
+
+        if (!AddressSeal.TryParseBase64(options.SealingKey, out var seal, out string error))
+        {
+            return new OptOutSetup(null, null, "OptOut:SealingKey: " + error + ".");
+        }
+
+        var kafka = services.GetRequiredService<IOptions<KafkaFeedOptions>>().Value;
+        var producer = KafkaClients.Producer(kafka, services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Kafka.OptOuts"));
+        return new OptOutSetup(new OptOutPublisher(producer, kafka.Topic, options.Topic, services.GetRequiredService<RecipientHasher>().KeyId), seal, null);
     }
 }

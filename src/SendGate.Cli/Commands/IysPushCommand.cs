@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using SendGate.Iys.Sync;
+using SendGate.Iys.Sync.Push;
+
+namespace SendGate.Cli.Commands;
+
+/// <summary>
+/// <c>sendgate iys push</c>: one push round — the refusals gates recorded (Gate.RecordOptOut) since the last push,
+/// uploaded to İYS, İYS's answers read back and kept in the ledger; a summary, and every refusal İYS refused with
+/// its code. Exit 0 when every refusal read has İYS's final answer, 1 when some wait for İYS or the round failed.
+/// </summary>
+internal static class IysPushCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("push", "Upload the refusals gates recorded (Gate.RecordOptOut) to İYS, once each, and record İYS's answers (İYS must have them within 3 business days)");
+        IysCommand.AddShared(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (IysCommand.Configuration(parse, error) is not { } configuration)
+            {
+                return 2;
+            }
+
+            var problems = IysSyncHost.Validate(configuration, IysCommand.Brand(parse), out var options, out var kafka, out _).ToList();
+            var optOut = IysSyncHost.OptOut(configuration, out var seal, out string? sealProblem);
+            problems.RemoveAll(problem => problem.StartsWith("Hashing:Key", StringComparison.Ordinal) || problem.StartsWith("Iys:Brands", StringComparison.Ordinal)); // a push needs neither
+            if (sealProblem is not null)
+            {
+                problems.Add(sealProblem);
+            }
+
+            if (problems.Count > 0)
+            {
+                foreach (string problem in problems)
+                {
+                    await error.WriteLineAsync(problem);
+                }
+
+                return 2;
+            }
+
+            using var loggers = IysCommand.Loggers(parse.GetValue(IysCommand.VerboseOption));
+            using var meters = new IysCommand.OneShotMeters();
+            using var http = new HttpClient();
+            using var api = new IysApi(http, options, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Api"), new IysSyncMetrics(meters, TimeProvider.System));
+            using var push = new OptOutPush(options, kafka, optOut, seal!, api, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Push"));
+            var summary = await push.RunRoundAsync(cancellationToken);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"read {summary.Read} refusals ({summary.AlreadyKnown} already in the ledger), uploaded {summary.Uploaded}; İYS accepted {summary.Accepted}, refused {summary.Refused}; {summary.Pending} wait for İYS; {summary.Unreadable} unreadable"));
+            foreach (var refused in summary.RefusedEntries)
+            {
+                await output.WriteLineAsync($"  refused {refused.Id} brand {refused.Brand} {refused.Channel} {refused.RecipientType} key {refused.RecipientKey}: {refused.Code ?? "-"} {refused.Message}");
+            }
+
+            if (summary.Error is not null)
+            {
+                await error.WriteLineAsync(summary.Error);
+            }
+
+            return summary.Settled ? 0 : 1;
+        });
+        return command;
+    }
+}

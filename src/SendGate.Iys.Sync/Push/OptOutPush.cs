@@ -1,0 +1,232 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using SendGate.Contracts;
+using SendGate.Contracts.V1;
+using SendGate.Core.Domain;
+using SendGate.Core.Hashing;
+using SendGate.Kafka;
+
+namespace SendGate.Iys.Sync.Push;
+
+/// <summary>What one push round did.</summary>
+public sealed record PushSummary(int Read, int AlreadyKnown, int Uploaded, int Accepted, int Refused, int Pending, int Unreadable, IReadOnlyList<UploadEntry> RefusedEntries, string? Error)
+{
+    /// <summary>Every refusal read has İYS's final answer (accepted or refused) and nothing failed.</summary>
+    public bool Settled => Pending == 0 && Error is null;
+}
+
+/// <summary>
+/// <c>sendgate iys push</c>: the refusals gates recorded (the opt-out topic, from where this group last committed)
+/// uploaded to İYS in bulk writes per brand, then İYS's per-item answers read back. The ledger is written before
+/// the topic offsets are committed and after İYS took each request: a refusal with a ledger entry is never
+/// uploaded again. The one window left — a crash after İYS took a request and before its id was written — makes
+/// İYS see the refusal twice, which it refuses as RET→RET; the ledger then records that refusal.
+/// </summary>
+public sealed class OptOutPush : IDisposable
+{
+    private readonly IysSyncOptions _options;
+    private readonly KafkaFeedOptions _topic;
+    private readonly AddressSeal _seal;
+    private readonly IysApi _api;
+    private readonly OptOutLedger _ledger;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+
+    public OptOutPush(IysSyncOptions options, KafkaFeedOptions kafka, OptOutOptions optOut, AddressSeal seal, IysApi api, TimeProvider clock, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(kafka);
+        ArgumentNullException.ThrowIfNull(optOut);
+        _options = options;
+        _seal = seal;
+        _api = api;
+        _clock = clock;
+        _logger = logger;
+        _ledger = new OptOutLedger(options.CursorPath);
+        _topic = new KafkaFeedOptions { BootstrapServers = kafka.BootstrapServers, Topic = optOut.Topic, GroupId = options.PushGroup, RequestTimeout = kafka.RequestTimeout };
+        foreach (var (name, value) in kafka.Properties)
+        {
+            _topic.Properties[name] = value;
+        }
+
+        _consumer = KafkaClients.Consumer(_topic, logger);
+    }
+
+    public async Task<PushSummary> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        int read = 0, known = 0, uploaded = 0, unreadable = 0;
+        try
+        {
+            var (records, ends) = ReadNew(cancellationToken);
+            read = records.Count;
+            var fresh = new List<(OptOutRecorded Record, string Address)>();
+            foreach (var record in records)
+            {
+                if (_ledger.Find(record.OptOutId) is not null)
+                {
+                    known++;
+                }
+                else if (_seal.TryOpen(record.SealedRecipient.Span, Encoding.UTF8.GetBytes(record.OptOutId), out byte[] address))
+                {
+                    fresh.Add((record, Encoding.UTF8.GetString(address)));
+                }
+                else
+                {
+                    unreadable++;
+                    _ledger.Save(Entry(record, UploadState.Unreadable, null, -1) with { Message = "the sealed address does not open under OptOut:SealingKey" });
+                    IysSyncLog.OptOutUnreadable(_logger, record.OptOutId, record.BrandCode);
+                }
+            }
+
+            foreach (var brand in fresh.GroupBy(item => item.Record.BrandCode))
+            {
+                foreach (var chunk in brand.DistinctBy(item => item.Record.OptOutId).Chunk(_options.PushBatch))
+                {
+                    var items = chunk.Select(item => new IysConsentWrite(item.Record.Channel.ToDomain().Name(), item.Address, item.Record.RecipientType.ToDomain().Normalize().Name(), "RET",
+                        ConsentTime.FromDateTimeOffset(item.Record.RefusedAt.ToDateTimeOffset()).ToIysString(), item.Record.Source)).ToList();
+                    string requestId = await _api.SubmitConsentsAsync(brand.Key, items, cancellationToken);
+                    for (int i = 0; i < chunk.Length; i++)
+                    {
+                        _ledger.Save(Entry(chunk[i].Record, UploadState.Submitted, requestId, i));
+                    }
+
+                    uploaded += chunk.Length;
+                    IysSyncLog.OptOutsSubmitted(_logger, chunk.Length, brand.Key, requestId);
+                }
+            }
+
+            Commit(ends); // every refusal read is in the ledger now
+            return await SettleAsync(read, known, uploaded, unreadable, null, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IysApiException or KafkaException)
+        {
+            IysSyncLog.PushFailed(_logger, exception.Message);
+            return await SettleAsync(read, known, uploaded, unreadable, exception.Message, cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        _consumer.Close();
+        _consumer.Dispose();
+    }
+
+    /// <summary>Asks İYS about every submitted request until each is answered or Iys:PushWait has passed.</summary>
+    private async Task<PushSummary> SettleAsync(int read, int known, int uploaded, int unreadable, string? error, CancellationToken cancellationToken)
+    {
+        int accepted = 0, refused = 0;
+        var refusedEntries = new List<UploadEntry>();
+        var deadline = _clock.GetUtcNow() + _options.PushWait;
+        var pending = _ledger.Submitted().GroupBy(entry => (entry.Brand, RequestId: entry.RequestId!)).ToList();
+        while (pending.Count > 0 && error is null)
+        {
+            var still = new List<IGrouping<(uint Brand, string RequestId), UploadEntry>>();
+            foreach (var request in pending)
+            {
+                IReadOnlyList<IysWriteResult>? results;
+                try
+                {
+                    results = await _api.GetRequestAsync(request.Key.Brand, request.Key.RequestId, cancellationToken);
+                }
+                catch (IysApiException exception)
+                {
+                    error = exception.Message;
+                    break;
+                }
+
+                if (results is null)
+                {
+                    still.Add(request);
+                    continue;
+                }
+
+                foreach (var entry in request)
+                {
+                    var result = results.FirstOrDefault(r => r.Index == entry.Index);
+                    var final = result is { Succeeded: true }
+                        ? entry with { State = UploadState.Accepted, TransactionId = result.TransactionId, UpdatedAt = _clock.GetUtcNow() }
+                        : entry with
+                        {
+                            State = UploadState.Refused,
+                            Code = result?.Errors?.FirstOrDefault()?.Code,
+                            Message = IysError.Mask(result?.Errors?.FirstOrDefault()?.Message ?? "İYS gave no result for this item"),
+                            UpdatedAt = _clock.GetUtcNow(),
+                        };
+                    _ledger.Save(final);
+                    if (final.State == UploadState.Accepted)
+                    {
+                        accepted++;
+                    }
+                    else
+                    {
+                        refused++;
+                        refusedEntries.Add(final);
+                        IysSyncLog.OptOutRefused(_logger, final.Id, final.Brand, final.Code ?? "-", final.Message ?? string.Empty);
+                    }
+                }
+            }
+
+            pending = still;
+            if (pending.Count == 0 || _clock.GetUtcNow() >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(_options.PushPollInterval, _clock, cancellationToken);
+        }
+
+        return new PushSummary(read, known, uploaded, accepted, refused, pending.Sum(request => request.Count()), unreadable, refusedEntries, error);
+    }
+
+    /// <summary>Every record from where the group last committed up to each partition's end now, and those ends.</summary>
+    private (List<OptOutRecorded> Records, List<TopicPartitionOffset> Ends) ReadNew(CancellationToken cancellationToken)
+    {
+        using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+        var metadata = admin.GetMetadata(_topic.Topic, _topic.RequestTimeout).Topics.Single();
+        if (metadata.Error.IsError)
+        {
+            throw new KafkaException(metadata.Error);
+        }
+
+        var partitions = metadata.Partitions.Select(p => new TopicPartition(_topic.Topic, p.PartitionId)).ToList();
+        var committed = _consumer.Committed(partitions, _topic.RequestTimeout);
+        var records = new List<OptOutRecorded>();
+        var ends = new List<TopicPartitionOffset>();
+        foreach (var start in committed)
+        {
+            long end = _consumer.QueryWatermarkOffsets(start.TopicPartition, _topic.RequestTimeout).High.Value;
+            long from = start.Offset == Offset.Unset ? _consumer.QueryWatermarkOffsets(start.TopicPartition, _topic.RequestTimeout).Low.Value : start.Offset.Value;
+            ends.Add(new TopicPartitionOffset(start.TopicPartition, end));
+            if (from >= end)
+            {
+                continue;
+            }
+
+            _consumer.Assign(new TopicPartitionOffset(start.TopicPartition, from));
+            for (long next = from; next < end;)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var result = _consumer.Consume(_topic.RequestTimeout) ?? throw new KafkaException(new Error(ErrorCode.Local_TimedOut, "the opt-out topic did not deliver its records"));
+                records.Add(OptOutRecorded.Parser.ParseFrom(result.Message.Value));
+                next = result.Offset.Value + 1;
+            }
+        }
+
+        _consumer.Unassign();
+        return (records, ends);
+    }
+
+    private void Commit(List<TopicPartitionOffset> ends)
+    {
+        if (ends.Count > 0)
+        {
+            _consumer.Commit(ends);
+        }
+    }
+
+    private UploadEntry Entry(OptOutRecorded record, UploadState state, string? requestId, int index) => new(
+        record.OptOutId, record.BrandCode, record.Channel.ToDomain().Name(), record.RecipientType.ToDomain().Normalize().Name(),
+        Convert.ToHexStringLower(record.RecipientKey.Span), record.Source, record.RefusedAt.ToDateTimeOffset(), state, requestId, index, null, null, null, _clock.GetUtcNow());
+}
