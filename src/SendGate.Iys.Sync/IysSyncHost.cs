@@ -86,7 +86,7 @@ public static class IysSyncHost
         if (seal is not null)
         {
             builder.Services.AddSingleton(services => new OptOutPush(options, kafka, optOut, seal, services.GetRequiredService<IysApi>(), TimeProvider.System,
-                services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Iys.Push")));
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Iys.Push"), services.GetRequiredService<IysSyncMetrics>()));
         }
 
         builder.Services.AddHostedService<IysSyncWorker>();

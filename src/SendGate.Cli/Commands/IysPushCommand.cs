@@ -46,8 +46,9 @@ internal static class IysPushCommand
             using var loggers = IysCommand.Loggers(parse.GetValue(IysCommand.VerboseOption));
             using var meters = new IysCommand.OneShotMeters();
             using var http = new HttpClient();
-            using var api = new IysApi(http, options, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Api"), new IysSyncMetrics(meters, TimeProvider.System));
-            using var push = new OptOutPush(options, kafka, optOut, seal!, api, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Push"));
+            var metrics = new IysSyncMetrics(meters, TimeProvider.System);
+            using var api = new IysApi(http, options, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Api"), metrics);
+            using var push = new OptOutPush(options, kafka, optOut, seal!, api, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Push"), metrics);
             var summary = await push.RunRoundAsync(cancellationToken);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"read {summary.Read} refusals ({summary.AlreadyKnown} already in the ledger), uploaded {summary.Uploaded}; İYS accepted {summary.Accepted}, refused {summary.Refused}; {summary.Pending} wait for İYS; {summary.Unreadable} unreadable"));

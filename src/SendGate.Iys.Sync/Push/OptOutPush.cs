@@ -34,7 +34,9 @@ public sealed class OptOutPush : IDisposable
     private readonly ILogger _logger;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
 
-    public OptOutPush(IysSyncOptions options, KafkaFeedOptions kafka, OptOutOptions optOut, AddressSeal seal, IysApi api, TimeProvider clock, ILogger logger)
+    private readonly IysSyncMetrics _metrics;
+
+    public OptOutPush(IysSyncOptions options, KafkaFeedOptions kafka, OptOutOptions optOut, AddressSeal seal, IysApi api, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(kafka);
@@ -44,6 +46,7 @@ public sealed class OptOutPush : IDisposable
         _api = api;
         _clock = clock;
         _logger = logger;
+        _metrics = metrics;
         _ledger = new OptOutLedger(options.CursorPath);
         _topic = new KafkaFeedOptions { BootstrapServers = kafka.BootstrapServers, Topic = optOut.Topic, GroupId = options.PushGroup, RequestTimeout = kafka.RequestTimeout };
         foreach (var (name, value) in kafka.Properties)
@@ -177,7 +180,9 @@ public sealed class OptOutPush : IDisposable
             await Task.Delay(_options.PushPollInterval, _clock, cancellationToken);
         }
 
-        return new PushSummary(read, known, uploaded, accepted, refused, pending.Sum(request => request.Count()), unreadable, refusedEntries, error);
+        int waiting = pending.Sum(request => request.Count());
+        _metrics.RecordPush(accepted, refused, unreadable, waiting);
+        return new PushSummary(read, known, uploaded, accepted, refused, waiting, unreadable, refusedEntries, error);
     }
 
     /// <summary>Every record from where the group last committed up to each partition's end now, and those ends.</summary>
