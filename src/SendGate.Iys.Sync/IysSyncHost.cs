@@ -39,6 +39,19 @@ public static class IysSyncHost
         return problems;
     }
 
+    /// <summary>Writes each problem as a line on <paramref name="error"/>; true when there was any (the caller then exits 2).</summary>
+    public static async Task<bool> ReportAsync(IReadOnlyList<string> problems, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentNullException.ThrowIfNull(error);
+        foreach (string problem in problems)
+        {
+            await error.WriteLineAsync(problem);
+        }
+
+        return problems.Count > 0;
+    }
+
     /// <summary>OptOut from configuration and its seal; null seal and a sentence when the key is absent or wrong (then nothing is pushed).</summary>
     public static OptOutOptions OptOut(IConfiguration configuration, out AddressSeal? seal, out string? problem)
     {
@@ -61,13 +74,8 @@ public static class IysSyncHost
             problems.Add(sealProblem);
         }
 
-        if (problems.Count > 0)
+        if (await IysSyncHost.ReportAsync(problems, error))
         {
-            foreach (string problem in problems)
-            {
-                await error.WriteLineAsync(problem);
-            }
-
             return 2;
         }
 

@@ -260,7 +260,7 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
         Assert.Contains("grpc.health.v1.Health", listed);
         Assert.Equal(listed.Order(StringComparer.Ordinal), listedAlpha.Order(StringComparer.Ordinal));
         Assert.Equal("sendgate/v1/gate.proto", file.Name);
-        Assert.Equal(["Check", "CheckStream", "Explain"], file.Service.Single(s => s.Name == "Gate").Method.Select(m => m.Name));
+        Assert.Equal(["Check", "CheckStream", "Explain", "RecordOptOut"], file.Service.Single(s => s.Name == "Gate").Method.Select(m => m.Name));
     }
 
     [Fact]

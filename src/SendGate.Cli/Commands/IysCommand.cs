@@ -98,13 +98,8 @@ internal static class IysCommand
     private static async Task<int> OnceAsync(Microsoft.Extensions.Configuration.IConfiguration configuration, uint[]? brands, bool verbose, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var problems = IysSyncHost.Validate(configuration, brands, out var options, out var kafka, out var key);
-        if (problems.Count > 0)
+        if (await IysSyncHost.ReportAsync(problems, error))
         {
-            foreach (string problem in problems)
-            {
-                await error.WriteLineAsync(problem);
-            }
-
             return 2;
         }
 

@@ -33,13 +33,8 @@ internal static class IysPushCommand
                 problems.Add(sealProblem);
             }
 
-            if (problems.Count > 0)
+            if (await IysSyncHost.ReportAsync(problems, error))
             {
-                foreach (string problem in problems)
-                {
-                    await error.WriteLineAsync(problem);
-                }
-
                 return 2;
             }
 

@@ -52,13 +52,8 @@ internal static class IysReconcileCommand
             }
 
             var problems = IysSyncHost.Validate(configuration, IysCommand.Brand(parse), out var options, out var kafka, out var key);
-            if (problems.Count > 0)
+            if (await IysSyncHost.ReportAsync(problems, error))
             {
-                foreach (string problem in problems)
-                {
-                    await error.WriteLineAsync(problem);
-                }
-
                 return 2;
             }
 
