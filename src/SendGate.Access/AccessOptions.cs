@@ -44,6 +44,12 @@ public sealed class ClientOptions
     /// <summary>What the client may check: iysCode, brands (none listed: every brand of the iysCode), channels.</summary>
     public GrantOptions[] Grants { get; set; } = [];
 
+    /// <summary>
+    /// The retailers (bayi; İYS's integer codes) this client acts for. Empty: the brand itself (and any retailer).
+    /// Set: every Check and Explain must name one of them in retailer_code, and is answered for that retailer only.
+    /// </summary>
+    public uint[] Retailers { get; set; } = [];
+
     /// <summary>May call Explain (a record's details: source, dates) within its grants.</summary>
     public bool Explain { get; set; }
 

@@ -12,10 +12,12 @@ public sealed class GateClient
     private readonly FrozenSet<(uint IysCode, uint Brand, Channel Channel)> _brands;
     private readonly FrozenSet<(uint IysCode, Channel Channel)> _providers;
     private readonly bool _everything;
+    private readonly FrozenSet<uint> _retailers;
 
     private GateClient(string name, bool everything, FrozenSet<(uint, uint, Channel)> brands, FrozenSet<(uint, Channel)> providers,
-        bool mayExplain, int? maxBatch, TokenBucket? recipients, TokenBucket? explains)
+        bool mayExplain, int? maxBatch, TokenBucket? recipients, TokenBucket? explains, FrozenSet<uint>? retailers = null)
     {
+        _retailers = retailers ?? FrozenSet<uint>.Empty;
         Name = name;
         _everything = everything;
         _brands = brands;
@@ -32,6 +34,9 @@ public sealed class GateClient
     public string Name { get; }
 
     public bool MayExplain { get; }
+
+    /// <summary>Whether the client may ask on behalf of <paramref name="retailer"/> (0: the brand itself): any, unless its grant names retailers.</summary>
+    public bool MayActFor(uint retailer) => _retailers.Count == 0 || _retailers.Contains(retailer);
 
     /// <summary>Recipients per request for this client; null: the gate's Limits:MaxBatch.</summary>
     public int? MaxBatch { get; }
@@ -64,7 +69,7 @@ public sealed class GateClient
 
         var recipients = new TokenBucket(options.Burst ?? options.RecipientsPerSecond, options.RecipientsPerSecond, clock);
         var explains = new TokenBucket(options.ExplainPerMinute, options.ExplainPerMinute / 60.0, clock);
-        return new GateClient(name, false, brands.ToFrozenSet(), providers.ToFrozenSet(), options.Explain, options.MaxBatch, recipients, explains);
+        return new GateClient(name, false, brands.ToFrozenSet(), providers.ToFrozenSet(), options.Explain, options.MaxBatch, recipients, explains, options.Retailers.ToFrozenSet());
     }
 
     /// <summary>

@@ -276,5 +276,7 @@ public sealed class DurableCheckpoints(
         public void Consent(in ConsentKey key, ConsentState state) => store.Restore(key, state);
 
         public void Closure(RecipientKey recipient, ConsentTime closedAt) => store.Restore(recipient, closedAt);
+
+        public void Retailers(in ConsentKey key, ConsentState state, RetailerRule rule) => store.RestoreRetailers(key, state, rule);
     }
 }

@@ -260,6 +260,10 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
             if (key.Length == RecordCodec.ConsentKeySize && ConsentKey.TryRead(key, out var consentKey) && RecordCodec.TryReadState(value, out var state))
             {
                 visitor.Consent(consentKey, state);
+                if (RecordCodec.ReadRetailers(value) is { } rule)
+                {
+                    visitor.Retailers(consentKey, state, rule);
+                }
             }
             else if (key.Length == RecordCodec.ClosureKeySize && RecordCodec.TryReadClosure(value, out var closedAt))
             {

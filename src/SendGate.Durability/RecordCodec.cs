@@ -86,6 +86,17 @@ internal static class RecordCodec
         return new ConsentRecord { State = state, IysCode = iysCode, Source = source, TransactionId = transaction, RetailerCode = retailer, RetailerAccess = access };
     }
 
+    /// <summary>The record's retailer rule without decoding the rest; null when it has none (the common case: two length checks).</summary>
+    public static RetailerRule? ReadRetailers(ReadOnlySpan<byte> value)
+    {
+        int at = 13;
+        at += 2 + BinaryPrimitives.ReadUInt16LittleEndian(value[at..]); // source
+        at += 2 + BinaryPrimitives.ReadUInt16LittleEndian(value[at..]); // transaction id
+        int retailer = BinaryPrimitives.ReadUInt16LittleEndian(value[at..]);
+        int access = BinaryPrimitives.ReadUInt16LittleEndian(value[(at + 2 + retailer)..]);
+        return retailer > 0 || access > 0 ? ReadRecord(value)?.Retailers : null;
+    }
+
     public static void WriteClosure(ConsentTime closedAt, Span<byte> destination)
     {
         destination[0] = Version;

@@ -25,7 +25,8 @@ public sealed class ConsentIndexOptions
 /// ~17.8 bytes a tuple at the default load. Readers never block and never see a torn entry; one
 /// writer (the feed) applies changes concurrently with them, by the Core rules
 /// (<see cref="ConsentState.Newest"/>, <see cref="LineClosureRule.Newest"/>).
-/// Metadata only Explain needs (source, transaction id, retailer) is not here.
+/// Metadata only Explain needs (source, transaction id) is not here; retailer rules, which decide requests on
+/// behalf of a retailer, are beside it in <see cref="Retailers"/>.
 /// </summary>
 public sealed class ConsentIndex : IDisposable
 {
@@ -44,14 +45,19 @@ public sealed class ConsentIndex : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxLoadFactor, 0.97);
         _consents = new GenerationalTable(Math.Max(options.ExpectedTuples, 1024), options.MaxLoadFactor);
         _closures = new GenerationalTable(Math.Max(options.ExpectedClosures, 1024), options.MaxLoadFactor);
+        Retailers = new RetailerTable();
     }
 
-    internal ConsentIndex(GenerationalTable consents, GenerationalTable closures, long version)
+    internal ConsentIndex(GenerationalTable consents, GenerationalTable closures, long version, RetailerTable retailers)
     {
         _consents = consents;
         _closures = closures;
         _version = version;
+        Retailers = retailers;
     }
+
+    /// <summary>The retailer rules of the tuples whose consent has one.</summary>
+    public RetailerTable Retailers { get; }
 
     /// <summary>Consent tuples held.</summary>
     public long Count => _consents.Count;

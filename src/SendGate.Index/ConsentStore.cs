@@ -35,12 +35,22 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     {
         ArgumentNullException.ThrowIfNull(change);
         var hot = Index;
-        if (records.KeepsRecords)
+        var retailers = change.Record.Retailers;
+        bool tracksRetailers = retailers is not null || hot.Retailers.Count > 0;
+        if (records.KeepsRecords || tracksRetailers)
         {
             var current = hot.StateOf(change.Key);
             if (change.Record.State >= current)
             {
-                records.Apply(change.Key, change.Record, current);
+                if (records.KeepsRecords)
+                {
+                    records.Apply(change.Key, change.Record, current);
+                }
+
+                if (tracksRetailers)
+                {
+                    hot.Retailers.Set(change.Key, retailers); // the winning record's rule, or none
+                }
             }
         }
 
@@ -73,8 +83,24 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     /// </summary>
     public void Restore(in ConsentKey key, ConsentState state)
     {
-        Index.Apply(key, state);
+        var hot = Index;
+        if (hot.Retailers.Count > 0 && state > hot.StateOf(key))
+        {
+            hot.Retailers.Set(key, null); // a newer version stands; its rule, if any, follows (RestoreRetailers)
+        }
+
+        hot.Apply(key, state);
         Advance(state.ModifiedAt);
+    }
+
+    /// <summary>Writer, after <see cref="Restore(in ConsentKey, ConsentState)"/> of the same version: its retailer rule, if that version stands.</summary>
+    public void RestoreRetailers(in ConsentKey key, ConsentState state, RetailerRule rule)
+    {
+        var hot = Index;
+        if (state >= hot.StateOf(key))
+        {
+            hot.Retailers.Set(key, rule);
+        }
     }
 
     /// <summary>Writer: puts back a line closure read from durable storage into the hot index only.</summary>

@@ -45,6 +45,16 @@ public sealed class FeedEventFactoryTests
         Assert.Equal(key, change!.Key.Recipient);
     }
 
+    [Theory]
+    [InlineData("bayi-7", null)]
+    [InlineData("501", "x")]
+    public void TryCreate_RetailerCodeThatIsNotAnInteger_IsRefused(string code, string? access)
+    {
+        var input = Valid with { RetailerCode = code, RetailerAccess = access is null ? null : [access] };
+
+        Assert.Equal(FeedEventError.MalformedRetailer, _factory.TryCreate(input, out _));
+    }
+
     [Fact]
     public void TryCreate_UnknownSource_IsKept()
     {

@@ -57,6 +57,37 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public void WriteThenLoad_KeepsTheRetailerRules()
+    {
+        using var index = Keys.Index();
+        var random = new Random(4);
+        var owned = Keys.Random(random);
+        var shared = Keys.Random(random);
+        index.Apply(owned, Keys.Onay(Keys.Jan, Keys.Jan));
+        index.Apply(shared, Keys.Onay(Keys.Jan, Keys.Jan));
+        index.Retailers.Set(owned, SendGate.Core.Consent.RetailerRule.Create(501, [502, 503]));
+        index.Retailers.Set(shared, SendGate.Core.Consent.RetailerRule.Create(0, [7]));
+        string path = Path.Combine(_directory, "retailers.snap");
+
+        IndexSnapshot.Write(index, path, KeyId, []);
+        var (loaded, _) = IndexSnapshot.Load(path, KeyId);
+
+        using (loaded)
+        {
+            Assert.Equal(2, loaded.Retailers.Count);
+            Assert.Equal(index.Retailers.Find(owned), loaded.Retailers.Find(owned));
+            Assert.True(loaded.Retailers.Find(owned)!.Allows(503));
+            Assert.False(loaded.Retailers.Find(shared)!.Allows(501));
+            Assert.Null(loaded.Retailers.Find(Keys.Random(random)));
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^30] ^= 0x01; // inside the retailer rules
+        File.WriteAllBytes(path, bytes);
+        Assert.Contains("checksum", Assert.Throws<SnapshotException>(() => IndexSnapshot.Load(path, KeyId)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_FlippedByteAnywhere_IsRefusedByTheChecksum()
     {
         string path = WriteSample();

@@ -22,6 +22,7 @@ internal static class ExplainCommand
                 Channel = check.Channel,
                 RecipientType = check.RecipientType,
                 Kind = check.Kind,
+                RetailerCode = check.RetailerCode,
                 Recipient = parse.GetRequiredValue(recipient),
             };
             using var channel = GateConnection.OpenChannel(parse);

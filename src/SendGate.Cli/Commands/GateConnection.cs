@@ -36,6 +36,8 @@ internal static class GateConnection
 
     public static Option<string> Kind { get; } = new Option<string>("--kind", "-k") { Description = "commercial or informational", DefaultValueFactory = _ => "commercial" }.AcceptOnlyFromAmong("commercial", "informational");
 
+    public static Option<uint> Retailer { get; } = new("--retailer") { Description = "On behalf of this retailer (bayi; İYS's integer code): only consents it owns or may access are allowed" };
+
     public static Option<double> Timeout { get; } = new("--timeout") { Description = "Deadline per call, seconds", DefaultValueFactory = _ => 30 };
 
     /// <summary>From the environment by default, so that the key stays out of shell history and process lists.</summary>
@@ -57,6 +59,7 @@ internal static class GateConnection
             command.Add(Kind);
         }
 
+        command.Add(Retailer);
         command.Add(Timeout);
         command.Add(ApiKey);
     }
@@ -77,6 +80,7 @@ internal static class GateConnection
         Channel = (Contracts.V1.Channel)(int)Enum.Parse<Core.Domain.Channel>(parse.GetRequiredValue(Channel), ignoreCase: true),
         RecipientType = string.Equals(parse.GetValue(Type), "TACIR", StringComparison.OrdinalIgnoreCase) ? Contracts.V1.RecipientType.Tacir : Contracts.V1.RecipientType.Bireysel,
         Kind = parse.GetValue(Kind) == "informational" ? Contracts.V1.MessageKind.Informational : Contracts.V1.MessageKind.Commercial,
+        RetailerCode = parse.GetValue(Retailer),
     };
 
     public static string ReasonName(int reason) => ((Core.Domain.Reason)reason).Name();

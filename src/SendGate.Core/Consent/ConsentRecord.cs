@@ -21,6 +21,9 @@ public sealed record ConsentRecord
 
     public IReadOnlyList<string> RetailerAccess { get; init; } = [];
 
+    /// <summary>Which retailers may use this consent; null when it is the brand's own (the fields were validated on arrival).</summary>
+    public RetailerRule? Retailers => RetailerRule.TryParse(RetailerCode, RetailerAccess, out var rule) ? rule : null;
+
     public ConsentStatus Status => State.Status;
 
     public ConsentTime ConsentDate => State.ConsentDate;

@@ -22,6 +22,7 @@ public enum FeedEventError : byte
     TimeInFuture,
     MissingClosedAt,
     KeyDoesNotMatchPayload,
+    MalformedRetailer,
 }
 
 public static class FeedEventErrorText
@@ -47,6 +48,7 @@ public static class FeedEventErrorText
         FeedEventError.TimeInFuture => "a time is in the future beyond the allowed clock skew",
         FeedEventError.MissingClosedAt => "closed_at is missing or out of range",
         FeedEventError.KeyDoesNotMatchPayload => "the message key does not match the event's consent key",
+        FeedEventError.MalformedRetailer => "retailer_code or retailer_access is not a positive integer (İYS's retailer codes are integers)",
         _ => "invalid event",
     };
 }

@@ -55,6 +55,11 @@ public sealed class FeedEventFactory(RecipientHasher hasher, TimeProvider clock,
             return error;
         }
 
+        if (!RetailerRule.TryParse(input.RetailerCode, input.RetailerAccess, out _))
+        {
+            return FeedEventError.MalformedRetailer;
+        }
+
         error = TryResolve(input.Recipient, input.Channel, out var recipient);
         if (error != FeedEventError.None)
         {

@@ -10,6 +10,11 @@ public interface IConsentStateVisitor
     void Consent(in ConsentKey key, ConsentState state);
 
     void Closure(RecipientKey recipient, ConsentTime closedAt);
+
+    /// <summary>After <see cref="Consent"/> of a version that has a retailer rule: the rule. Most visitors need none.</summary>
+    void Retailers(in ConsentKey key, ConsentState state, RetailerRule rule)
+    {
+    }
 }
 
 /// <summary>

@@ -15,6 +15,7 @@ public enum Reason : byte
     DeniedLineClosed = 18,
     DeniedInvalidRecipient = 19,
     DeniedStaleIndex = 20,
+    DeniedNoRetailerAccess = 21,
 }
 
 public static class ReasonRules
@@ -36,6 +37,7 @@ public static class ReasonRules
         Reason.DeniedLineClosed => "DENIED_LINE_CLOSED",
         Reason.DeniedInvalidRecipient => "DENIED_INVALID_RECIPIENT",
         Reason.DeniedStaleIndex => "DENIED_STALE_INDEX",
+        Reason.DeniedNoRetailerAccess => "DENIED_NO_RETAILER_ACCESS",
         _ => "UNSPECIFIED",
     };
 }

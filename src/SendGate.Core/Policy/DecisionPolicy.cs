@@ -12,7 +12,8 @@ namespace SendGate.Core.Policy;
 /// <item>commercial with the index beyond its staleness bound → DENIED_STALE_INDEX;</item>
 /// <item>no record → DENIED_NO_CONSENT (TACIR too: a merchant must be registered in İYS);</item>
 /// <item>a record not newer than the recipient's line closure → DENIED_LINE_CLOSED;</item>
-/// <item>RET → DENIED_REFUSED; ONAY → ALLOWED_CONSENT.</item>
+/// <item>RET → DENIED_REFUSED; ONAY → ALLOWED_CONSENT;</item>
+/// <item>on behalf of a retailer, an ONAY the retailer may not use (not its own, no access given) → DENIED_NO_RETAILER_ACCESS (<see cref="ForRetailer"/>).</item>
 /// </list>
 /// </summary>
 public static class DecisionPolicy
@@ -44,6 +45,13 @@ public static class DecisionPolicy
         return state.Status == ConsentStatus.Ret ? Reason.DeniedRefused : Reason.AllowedConsent;
     }
 
+    /// <summary>
+    /// The last row, for a request on behalf of <paramref name="retailer"/> (0: the brand itself): a consent the
+    /// retailer may not use is denied; every other answer stands.
+    /// </summary>
+    public static Reason ForRetailer(Reason byRecord, uint retailer, RetailerRule? rule) =>
+        byRecord == Reason.AllowedConsent && retailer != 0 && rule?.Allows(retailer) != true ? Reason.DeniedNoRetailerAccess : byRecord;
+
     /// <summary>A sentence for Explain: which rule decided.</summary>
     public static string Describe(Reason reason, ConsentState state, ConsentTime lineClosedAt) => reason switch
     {
@@ -57,6 +65,7 @@ public static class DecisionPolicy
             : $"the line was closed {lineClosedAt.ToIysString()} (GMT+3); the record, which has no consent date, was last modified {state.ModifiedAt.ToIysString()}, is not newer and is void",
         Reason.DeniedInvalidRecipient => "the recipient is not a valid address for this channel",
         Reason.DeniedStaleIndex => "the gate's consent data is older than its staleness bound; commercial sends are denied until it catches up",
+        Reason.DeniedNoRetailerAccess => $"ONAY {Given(state)}, but the request is on behalf of a retailer this consent does not belong to and gives no access to",
         _ => "undecided",
     };
 

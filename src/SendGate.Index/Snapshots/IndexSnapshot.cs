@@ -40,7 +40,8 @@ public sealed class SnapshotException : Exception
 ///  56  per generation (G1 then G2): bucket count u32, reserved u32, entry count u64
 ///  ..  feed position (P opaque bytes), zero padding to the header length
 /// body    each generation's buckets, bucket count × 64 bytes
-/// trailer "SGSNAPND", body length u64, CRC-32C of header and body u32, reserved u32
+/// rules   the retailer rules (<see cref="RetailerTable.Serialize"/>; absent in snapshots without any)
+/// trailer "SGSNAPND", body length u64, CRC-32C of header, body and rules u32, rules length u32
 /// </code>
 /// Recipients appear only as their keyed hashes' tags. A snapshot is written to a temporary
 /// file, flushed to disk and renamed over the old one, so a crash leaves the old one intact;
@@ -67,12 +68,13 @@ public static class IndexSnapshot
         var generations = index.Consents.Generations.Concat(index.Closures.Generations).ToArray();
         byte[] header = BuildHeader(index, hashingKeyId, position, created);
         long body = generations.Sum(g => g.SizeBytes);
+        byte[] rules = index.Retailers.Count == 0 ? [] : index.Retailers.Serialize();
         string temporary = path + ".tmp";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         uint crc = Crc32C.Initial;
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.SequentialScan))
         {
-            stream.SetLength(header.Length + body + TrailerLength);
+            stream.SetLength(header.Length + body + rules.Length + TrailerLength);
             stream.Write(header);
             crc = Crc32C.Append(crc, header);
             long done = 0;
@@ -88,16 +90,19 @@ public static class IndexSnapshot
                 }
             }
 
+            crc = Crc32C.Append(crc, rules);
+            stream.Write(rules);
             Span<byte> trailer = stackalloc byte[TrailerLength];
             TrailerMagic.CopyTo(trailer);
             BinaryPrimitives.WriteInt64LittleEndian(trailer[8..], body);
             BinaryPrimitives.WriteUInt32LittleEndian(trailer[16..], Crc32C.Finish(crc));
+            BinaryPrimitives.WriteInt32LittleEndian(trailer[20..], rules.Length);
             stream.Write(trailer);
             stream.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);
-        return new SnapshotInfo(path, header.Length + body + TrailerLength, index.Count, index.ClosureCount, index.Version, hashingKeyId, position.ToArray(), created, stopwatch.Elapsed);
+        return new SnapshotInfo(path, header.Length + body + rules.Length + TrailerLength, index.Count, index.ClosureCount, index.Version, hashingKeyId, position.ToArray(), created, stopwatch.Elapsed);
     }
 
     /// <summary>Loads a snapshot into a new index; throws <see cref="SnapshotException"/> (and allocates nothing lasting) when anything is off.</summary>
@@ -156,9 +161,10 @@ public static class IndexSnapshot
             body += Generation.SizeOf(sizes[g].Buckets);
         }
 
-        if (length != headerLength + body + TrailerLength)
+        long rulesLength = length - (headerLength + body + TrailerLength); // checked against the trailer below
+        if (rulesLength is < 0 or > int.MaxValue)
         {
-            throw new SnapshotException($"{path} is {length} bytes but its header describes {headerLength + body + TrailerLength}: truncated or padded.");
+            throw new SnapshotException($"{path} is {length} bytes but its header describes at least {headerLength + body + TrailerLength}: truncated.");
         }
 
         byte[] position = header.AsSpan(FixedHeader + (sizes.Length * GenerationEntry), positionLength).ToArray();
@@ -181,11 +187,14 @@ public static class IndexSnapshot
                 }
             }
 
+            byte[] rules = new byte[rulesLength];
+            ReadExactly(stream, rules, "retailer rules");
+            crc = Crc32C.Append(crc, rules);
             Span<byte> trailer = stackalloc byte[TrailerLength];
             ReadExactly(stream, trailer, "trailer");
-            if (!trailer[..8].SequenceEqual(TrailerMagic) || BinaryPrimitives.ReadInt64LittleEndian(trailer[8..]) != body)
+            if (!trailer[..8].SequenceEqual(TrailerMagic) || BinaryPrimitives.ReadInt64LittleEndian(trailer[8..]) != body || BinaryPrimitives.ReadInt32LittleEndian(trailer[20..]) != rulesLength)
             {
-                throw new SnapshotException($"{path} has a damaged trailer.");
+                throw new SnapshotException($"{path} has a damaged trailer, or is truncated or padded.");
             }
 
             if (BinaryPrimitives.ReadUInt32LittleEndian(trailer[16..]) != Crc32C.Finish(crc))
@@ -193,9 +202,14 @@ public static class IndexSnapshot
                 throw new SnapshotException($"{path} failed its checksum: the file is corrupt.");
             }
 
+            if (!RetailerTable.TryDeserialize(rules, out var retailers))
+            {
+                throw new SnapshotException($"{path} has malformed retailer rules.");
+            }
+
             var consents = new GenerationalTable([.. generations.Take(consentGenerations)], maxLoad);
             var closures = new GenerationalTable([.. generations.Skip(consentGenerations)], maxLoad);
-            var index = new ConsentIndex(consents, closures, indexVersion);
+            var index = new ConsentIndex(consents, closures, indexVersion, retailers);
             return (index, new SnapshotInfo(path, length, index.Count, index.ClosureCount, indexVersion, keyId, position, created, stopwatch.Elapsed));
         }
         catch

@@ -105,15 +105,31 @@ internal sealed partial class AccessGuard : IDisposable
 
     public void Dispose() => _reloads?.Dispose();
 
-    /// <summary>Admits a Check, or says why not (not granted; over the batch cap, the burst or the rate, with when to retry).</summary>
-    public Rejection? AdmitCheck(GateClient client, string method, uint iysCode, uint brand, Channel channel, int recipients, int gateMaxBatch)
+    /// <summary>
+    /// Admits a Check, or says why not (not granted — the brand, or the retailer it is on behalf of, 0 for the brand;
+    /// over the batch cap, the burst or the rate, with when to retry). A null retailer skips the retailer check: a call
+    /// that decides for no one (RecordOptOut: a refusal may come from any sender of the brand).
+    /// </summary>
+    public Rejection? AdmitCheck(GateClient client, string method, uint iysCode, uint brand, Channel channel, int recipients, int gateMaxBatch, uint? retailer = 0)
     {
+        if (retailer is { } on && !client.MayActFor(on))
+        {
+            _metrics.RecordRefused(client.Name, "permission_denied");
+            return Rejections.NotGrantedRetailer(client.Name, method, on);
+        }
+
         var admission = client.AdmitCheck(iysCode, brand, channel, recipients, gateMaxBatch);
         return admission.IsAdmitted ? null : Refuse(client, admission, "second", method, iysCode, brand, channel);
     }
 
-    public Rejection? AdmitExplain(GateClient client, uint iysCode, uint brand, Channel channel)
+    public Rejection? AdmitExplain(GateClient client, uint iysCode, uint brand, Channel channel, uint retailer = 0)
     {
+        if (!client.MayActFor(retailer))
+        {
+            _metrics.RecordRefused(client.Name, "permission_denied");
+            return Rejections.NotGrantedRetailer(client.Name, "Explain", retailer);
+        }
+
         var admission = client.AdmitExplain(iysCode, brand, channel);
         return admission.IsAdmitted ? null : Refuse(client, admission, "minute", "Explain", iysCode, brand, channel);
     }

@@ -47,7 +47,7 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
             return invalid;
         }
 
-        if (access.AdmitCheck(client, method, request.IysCode, request.BrandCode, channel, request.Count, rules.MaxBatch) is { } refused)
+        if (access.AdmitCheck(client, method, request.IysCode, request.BrandCode, channel, request.Count, rules.MaxBatch, request.RetailerCode) is { } refused)
         {
             return refused;
         }
@@ -91,6 +91,8 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
         bool lookups = blanket == Reason.Unspecified;
         bool hash = lookups || digest is not null;
         uint brand = request.BrandCode;
+        uint retailer = request.RetailerCode;
+        var retailers = store.Index.Retailers;
         for (int start = 0; start < request.Count; start += Chunk)
         {
             int n = Math.Min(Chunk, request.Count - start);
@@ -127,6 +129,11 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
                 var reason = !valid[i] ? Reason.DeniedInvalidRecipient
                     : lookups ? DecisionPolicy.DecideByRecord(results[i].State, results[i].LineClosedAt)
                     : blanket;
+                if (retailer != 0 && reason == Reason.AllowedConsent)
+                {
+                    reason = DecisionPolicy.ForRetailer(reason, retailer, retailers.Find(keys[i]));
+                }
+
                 reasons[start + i] = (byte)reason;
                 counts[(int)reason]++;
             }

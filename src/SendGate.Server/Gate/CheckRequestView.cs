@@ -39,6 +39,9 @@ internal sealed class CheckRequestView
 
     public uint KeyId { get; private set; }
 
+    /// <summary>The retailer the request is on behalf of; 0: the brand itself.</summary>
+    public uint RetailerCode { get; private set; }
+
     /// <summary>Entries of field 7 (recipients as written).</summary>
     public int RecipientCount { get; private set; }
 
@@ -91,7 +94,7 @@ internal sealed class CheckRequestView
     private void Decode(int maxEntries)
     {
         RequestIdStart = RequestIdLength = RecipientCount = KeyCount = 0;
-        IysCode = BrandCode = KeyId = 0;
+        IysCode = BrandCode = KeyId = RetailerCode = 0;
         Channel = RecipientType = Kind = 0;
         var data = Bytes.Span;
         int position = 0;
@@ -140,6 +143,9 @@ internal sealed class CheckRequestView
                 case (9, ProtoWire.Fixed32):
                     ProtoWire.Advance(data, ref position, 4);
                     KeyId = BinaryPrimitives.ReadUInt32LittleEndian(data[(position - 4)..]);
+                    break;
+                case (10, ProtoWire.Varint):
+                    RetailerCode = (uint)ProtoWire.ReadVarint(data, ref position);
                     break;
                 default:
                     ProtoWire.Skip(data, ref position, wireType);

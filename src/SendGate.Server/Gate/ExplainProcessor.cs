@@ -31,7 +31,7 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
             return Rejections.ExplainNeedsOneRecipient;
         }
 
-        if (access.AdmitExplain(client, request.IysCode, request.BrandCode, channel) is { } refused)
+        if (access.AdmitExplain(client, request.IysCode, request.BrandCode, channel, request.RetailerCode) is { } refused)
         {
             return refused;
         }
@@ -62,14 +62,14 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
 
         var key = new ConsentKey(request.BrandCode, channel, type, recipient);
         var lookup = store.Index.Lookup(key);
-        var reason = DecisionPolicy.Decide(context, recipientValid: true, lookup.State, lookup.LineClosedAt);
+        var reason = DecisionPolicy.ForRetailer(DecisionPolicy.Decide(context, recipientValid: true, lookup.State, lookup.LineClosedAt), request.RetailerCode, store.Index.Retailers.Find(key));
         response.Reason = reason.ToWire();
         response.RecipientKey = ByteString.CopyFrom(recipient.ToArray());
         response.NormalizedRecipient = normalized;
         response.Detail = DecisionPolicy.Describe(reason, lookup.State, lookup.LineClosedAt);
         if (!lookup.State.IsNone)
         {
-            response.Record = ToWire(store.Records.Find(key), lookup.State);
+            response.Record = ToWire(store.Records.Find(key), lookup.State, store.Index.Retailers.Find(key));
         }
 
         if (!lookup.LineClosedAt.IsNone)
@@ -103,7 +103,7 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
     }
 
     /// <summary>The full record when the store keeps it; else what the hot state says.</summary>
-    private static Contracts.V1.ConsentRecord ToWire(Core.Consent.ConsentRecord? record, ConsentState state)
+    private static Contracts.V1.ConsentRecord ToWire(Core.Consent.ConsentRecord? record, ConsentState state, RetailerRule? retailers)
     {
         var wire = new Contracts.V1.ConsentRecord
         {
@@ -118,6 +118,12 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
             wire.RetailerCode = record.RetailerCode;
             wire.IysCode = record.IysCode;
             wire.RetailerAccess.AddRange(record.RetailerAccess);
+        }
+        else if (retailers is not null)
+        {
+            // No full record kept (Index:Records=None): the hot retailer rule still says whose the consent is.
+            wire.RetailerCode = retailers.Owner == 0 ? string.Empty : retailers.Owner.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            wire.RetailerAccess.AddRange(retailers.Access.Select(code => code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         return wire;

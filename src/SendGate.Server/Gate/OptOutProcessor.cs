@@ -54,7 +54,7 @@ internal sealed partial class OptOutProcessor(OptOutSetup setup, RecipientHasher
             return new Rejection(RejectionKind.InvalidRequest, "refused_at must not be in the future nor before 2015-05-01 (İYS's first day); leave it unset for now.");
         }
 
-        if (access.AdmitCheck(client, "RecordOptOut", request.IysCode, request.BrandCode, channel, 1, int.MaxValue) is { } refusedCall)
+        if (access.AdmitCheck(client, "RecordOptOut", request.IysCode, request.BrandCode, channel, 1, int.MaxValue, retailer: null) is { } refusedCall)
         {
             return refusedCall;
         }

@@ -35,6 +35,10 @@ internal static class Rejections
     public static Rejection NotGranted(string client, string method, uint iysCode, uint brand, Channel channel) =>
         new(RejectionKind.NotGranted, $"This client ({client}) is not granted {What(method, iysCode, brand, channel)}.");
 
+    public static Rejection NotGrantedRetailer(string client, string method, uint retailer) => new(RejectionKind.NotGranted, retailer == 0
+        ? $"This client ({client}) acts for retailers only: give retailer_code, one of its retailers, in {method}."
+        : $"This client ({client}) is not granted {method} on behalf of retailer {retailer}.");
+
     public static Rejection OverClientBatch(long limit) => new(RejectionKind.OverLimit, $"At most {limit} recipients per request for this client: split the batch.");
 
     public static Rejection OverBurst(long limit) => new(RejectionKind.OverLimit, $"The request is larger than this client's burst ({limit}): split the batch.");
