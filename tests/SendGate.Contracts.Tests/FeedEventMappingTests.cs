@@ -92,8 +92,8 @@ public sealed class FeedEventMappingTests
                 IysCode = 123456,
                 Source = "HS_WEB",
                 TransactionId = "tx-42",
-                RetailerCode = "R1",
-                RetailerAccess = ["R1", "R2"],
+                RetailerCode = "1",
+                RetailerAccess = ["1", "2"],
             });
     }
 

@@ -32,8 +32,8 @@ public sealed class DurableRestartTests : IDisposable
         Assert.Equal(Reason.AllowedConsent, allowed.Reason);
         Assert.Equal("HS_WEB", allowed.Record.Source);
         Assert.Equal("tx-onay", allowed.Record.TransactionId);
-        Assert.Equal("R7", allowed.Record.RetailerCode);
-        Assert.Equal(["R7", "R8"], allowed.Record.RetailerAccess);
+        Assert.Equal("7", allowed.Record.RetailerCode);
+        Assert.Equal(["7", "8"], allowed.Record.RetailerAccess);
         Assert.Equal(123456u, allowed.Record.IysCode);
         Assert.Equal(Reason.DeniedLineClosed, closed.Reason);
         Assert.Equal("tx-closed", closed.Record.TransactionId);

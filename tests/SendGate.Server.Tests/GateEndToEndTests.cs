@@ -199,8 +199,8 @@ public sealed class GateEndToEndTests(GateServerFixture fixture) : IClassFixture
         Assert.Equal(Reason.AllowedConsent, allowed.Reason);
         Assert.Equal(ConsentStatus.Onay, allowed.Record.Status);
         Assert.Equal("HS_WEB", allowed.Record.Source);
-        Assert.Equal("R7", allowed.Record.RetailerCode);
-        Assert.Equal(["R7", "R8"], allowed.Record.RetailerAccess);
+        Assert.Equal("7", allowed.Record.RetailerCode);
+        Assert.Equal(["7", "8"], allowed.Record.RetailerAccess);
         Assert.Equal(123456u, allowed.Record.IysCode);
     }
 

@@ -75,8 +75,9 @@ public sealed class ConsentModel
                 IysCode = 123456,
                 Source = undated ? string.Empty : random.Next(2) == 0 ? "HS_WEB" : "IYS_MOBIL",
                 TransactionId = "tx-" + random.Next(3),
-                RetailerCode = random.Next(4) == 0 ? "R" + random.Next(10) : string.Empty,
-                RetailerAccess = random.Next(4) == 0 ? ["R1", "R" + random.Next(10)] : [],
+                // İYS's retailer codes are positive integers.
+                RetailerCode = random.Next(4) == 0 ? (1 + random.Next(10)).ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty,
+                RetailerAccess = random.Next(4) == 0 ? ["1", (1 + random.Next(10)).ToString(System.Globalization.CultureInfo.InvariantCulture)] : [],
             });
         }
     }

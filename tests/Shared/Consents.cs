@@ -6,7 +6,7 @@ public static class Consents
     public const uint Brand = 123457;
 
     public const string File = """
-        {"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"BIREYSEL","recipient":"+905321234567","status":"ONAY","source":"HS_WEB","consentDate":"2024-03-01 10:00:00","creationDate":"2024-03-01 10:00:05","transactionId":"tx-onay","retailerCode":"R7","retailerAccess":["R7","R8"]}
+        {"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"BIREYSEL","recipient":"+905321234567","status":"ONAY","source":"HS_WEB","consentDate":"2024-03-01 10:00:00","creationDate":"2024-03-01 10:00:05","transactionId":"tx-onay","retailerCode":"7","retailerAccess":["7","8"]}
         {"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"BIREYSEL","recipient":"05321234568","status":"RET","source":"IYS_MOBIL","consentDate":"2024-04-10 09:30:00","creationDate":"2024-04-10 09:30:02","transactionId":"tx-ret"}
         {"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"BIREYSEL","recipient":"+90 532 123 45 69","status":"ONAY","source":"HS_FIZIKSEL_ORTAM","consentDate":"2023-01-10 12:00:00","creationDate":"2023-01-10 12:00:09","transactionId":"tx-closed"}
         {"recipient":"+905321234569","lineClosedDate":"2024-05-01 00:00:00"}
