@@ -49,7 +49,10 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
 
                 if (tracksRetailers)
                 {
-                    hot.Retailers.Set(change.Key, retailers); // the winning record's rule, or none
+                    // The standing record's rule, or none. Two records with the same state are told apart by their
+                    // evidence (ConsentRecord.Newest): the rule is then the one of the record the store kept.
+                    var standing = change.Record.State == current && records.KeepsRecords ? records.Find(change.Key)?.Retailers : retailers;
+                    hot.Retailers.Set(change.Key, standing);
                 }
             }
         }

@@ -11,9 +11,9 @@ namespace SendGate.Index;
 /// fed the same events have equal digests. Taken while the feed applies changes, the figures
 /// describe a moving state: compare them when the feed is idle.
 /// </summary>
-public sealed record StateAudit(string Digest, long Tuples, long Closures, long IndexTuples, long IndexClosures, long Disagreements)
+public sealed record StateAudit(string Digest, long Tuples, long Closures, long IndexTuples, long IndexClosures, long Disagreements, long RetailerRules, long IndexRetailerRules)
 {
-    public bool Consistent => Disagreements == 0 && Tuples == IndexTuples && Closures == IndexClosures;
+    public bool Consistent => Disagreements == 0 && Tuples == IndexTuples && Closures == IndexClosures && RetailerRules == IndexRetailerRules;
 
     /// <summary>Null when the store keeps no records to audit (Index:Records None without durable state).</summary>
     public static StateAudit? Take(ConsentStore store, CancellationToken cancellationToken)
@@ -25,7 +25,8 @@ public sealed record StateAudit(string Digest, long Tuples, long Closures, long 
             return null;
         }
 
-        return new StateAudit(visitor.Digest.Value, visitor.Digest.Tuples, visitor.Digest.Closures, store.Index.Count, store.Index.ClosureCount, visitor.Disagreements);
+        return new StateAudit(visitor.Digest.Value, visitor.Digest.Tuples, visitor.Digest.Closures, store.Index.Count, store.Index.ClosureCount, visitor.Disagreements,
+            visitor.RetailerRules, store.Index.Retailers.Count);
     }
 
     private sealed class Visitor(ConsentIndex index) : IConsentStateVisitor
@@ -34,10 +35,22 @@ public sealed record StateAudit(string Digest, long Tuples, long Closures, long 
 
         public long Disagreements { get; private set; }
 
+        public long RetailerRules { get; private set; }
+
         public void Consent(in ConsentKey key, ConsentState state)
         {
             Digest.Consent(key, state);
             if (index.StateOf(key) != state)
+            {
+                Disagreements++;
+            }
+        }
+
+        /// <summary>A record's retailer rule must be the one beside the hot index (a retailer request is decided by it).</summary>
+        public void Retailers(in ConsentKey key, ConsentState state, RetailerRule rule)
+        {
+            RetailerRules++;
+            if (!rule.Equals(index.Retailers.Find(key)))
             {
                 Disagreements++;
             }

@@ -38,6 +38,10 @@ public sealed class InMemoryConsentRecordStore : IConsentRecordStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             visitor.Consent(key, record.State);
+            if (record.Retailers is { } rule)
+            {
+                visitor.Retailers(key, record.State, rule);
+            }
         }
 
         foreach (var (recipient, closedAt) in _closures)

@@ -34,7 +34,7 @@ internal static class AdminEndpoints
         {
             var positions = feed.Current.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}").ToArray();
             return StateAudit.Take(store, cancellationToken) is { } audit
-                ? Results.Json(new { audit.Digest, audit.Tuples, audit.Closures, audit.IndexTuples, audit.IndexClosures, audit.Disagreements, audit.Consistent, Positions = positions })
+                ? Results.Json(new { audit.Digest, audit.Tuples, audit.Closures, audit.IndexTuples, audit.IndexClosures, audit.Disagreements, audit.RetailerRules, audit.IndexRetailerRules, audit.Consistent, Positions = positions })
                 : Results.Problem("This gate keeps no records to audit (Index:Records is None and no Durability:Path is set).", statusCode: StatusCodes.Status409Conflict);
         }).RequireHost(host);
     }
