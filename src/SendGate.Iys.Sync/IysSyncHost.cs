@@ -20,8 +20,12 @@ namespace SendGate.Iys.Sync;
 /// </summary>
 public static class IysSyncHost
 {
-    /// <summary>Sentences for every setting missing or wrong (Iys, Hashing:Key, Feed:Kafka); empty when the connector can run. <paramref name="brands"/>, when given, replace Iys:Brands.</summary>
-    public static IReadOnlyList<string> Validate(IConfiguration configuration, uint[]? brands, out IysSyncOptions options, out KafkaFeedOptions kafka, out HashingKey? key)
+    /// <summary>
+    /// Sentences for every setting missing or wrong (Iys, Hashing:Key, Feed:Kafka); empty when the connector can run.
+    /// <paramref name="brands"/>, when given, replace Iys:Brands. With <paramref name="forPush"/> neither brands nor the
+    /// hashing key are needed (a push uploads what gates recorded, by their keys).
+    /// </summary>
+    public static IReadOnlyList<string> Validate(IConfiguration configuration, uint[]? brands, out IysSyncOptions options, out KafkaFeedOptions kafka, out HashingKey? key, bool forPush = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         options = new IysSyncOptions();
@@ -30,8 +34,8 @@ public static class IysSyncHost
         kafka = new KafkaFeedOptions();
         configuration.GetSection(KafkaFeedOptions.SectionName).Bind(kafka);
         kafka.BootstrapServers ??= "127.0.0.1:9092";
-        var problems = options.Problems().ToList();
-        if (!HashingKey.TryParseBase64(configuration["Hashing:Key"], out key, out string keyError))
+        var problems = options.Problems(needsBrands: !forPush).ToList();
+        if (!HashingKey.TryParseBase64(configuration["Hashing:Key"], out key, out string keyError) && !forPush)
         {
             problems.Add($"Hashing:Key: {keyError}. Give the gate's key (Hashing__Key=<base64>): events must be keyed exactly as the gate keys recipients.");
         }

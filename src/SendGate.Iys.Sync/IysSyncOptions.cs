@@ -66,8 +66,8 @@ public sealed class IysSyncOptions
     /// <summary>The worker's admin endpoint (/metrics, /healthz, /readyz).</summary>
     public string AdminUrl { get; set; } = "http://127.0.0.1:9465";
 
-    /// <summary>Sentences naming every setting that is missing or wrong; empty when the options can run.</summary>
-    public IReadOnlyList<string> Problems()
+    /// <summary>Sentences naming every setting that is missing or wrong; empty when the options can run. A push needs no brands (it uploads what gates recorded).</summary>
+    public IReadOnlyList<string> Problems(bool needsBrands = true)
     {
         var problems = new List<string>();
         if (BaseUrl is null || !BaseUrl.IsAbsoluteUri)
@@ -85,7 +85,7 @@ public sealed class IysSyncOptions
             problems.Add("Iys:IysCode is required: the provider's İYS code.");
         }
 
-        if (Brands.Length == 0)
+        if (needsBrands && Brands.Length == 0)
         {
             problems.Add("Iys:Brands needs at least one brand code (Iys__Brands__0=123457).");
         }

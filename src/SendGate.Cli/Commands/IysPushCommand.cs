@@ -25,9 +25,8 @@ internal static class IysPushCommand
                 return 2;
             }
 
-            var problems = IysSyncHost.Validate(configuration, IysCommand.Brand(parse), out var options, out var kafka, out _).ToList();
+            var problems = IysSyncHost.Validate(configuration, IysCommand.Brand(parse), out var options, out var kafka, out _, forPush: true).ToList();
             var optOut = IysSyncHost.OptOut(configuration, out var seal, out string? sealProblem);
-            problems.RemoveAll(problem => problem.StartsWith("Hashing:Key", StringComparison.Ordinal) || problem.StartsWith("Iys:Brands", StringComparison.Ordinal)); // a push needs neither
             if (sealProblem is not null)
             {
                 problems.Add(sealProblem);

@@ -37,6 +37,11 @@ internal sealed partial class OptOutProcessor(OptOutSetup setup, RecipientHasher
             return invalid;
         }
 
+        if (request.IysCode == 0)
+        {
+            return new Rejection(RejectionKind.InvalidRequest, "iys_code is required: the provider's İYS code, which the refusal is recorded under.");
+        }
+
         if (setup.Publisher is null || setup.Seal is null)
         {
             return new Rejection(RejectionKind.NotConfigured, setup.Problem!);
@@ -71,7 +76,7 @@ internal sealed partial class OptOutProcessor(OptOutSetup setup, RecipientHasher
         byte[] keyBytes = key.ToArray();
         var input = new ConsentChangeInput
         {
-            IysCode = request.IysCode == 0 ? 1 : request.IysCode, // the gate's records need one; İYS's comes from the connector's Iys:IysCode
+            IysCode = request.IysCode,
             BrandCode = request.BrandCode,
             Channel = channel,
             RecipientType = type,
