@@ -87,9 +87,11 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
     public void Restore(in ConsentKey key, ConsentState state)
     {
         var hot = Index;
-        if (hot.Retailers.Count > 0 && state > hot.StateOf(key))
+        // This version stands if its state is not older: the durable log holds a key's versions in the order they won,
+        // so a later one with the same state beat the earlier by its evidence. Its rule, if any, follows (RestoreRetailers).
+        if (hot.Retailers.Count > 0 && state >= hot.StateOf(key))
         {
-            hot.Retailers.Set(key, null); // a newer version stands; its rule, if any, follows (RestoreRetailers)
+            hot.Retailers.Set(key, null);
         }
 
         hot.Apply(key, state);

@@ -40,6 +40,21 @@ public sealed class RetailerStoreTests
         Assert.Equal(501u, store.Index.Retailers.Find(key)!.Owner);
     }
 
+    [Fact]
+    public void Restore_ALaterVersionWithTheSameStateAndNoRule_ClearsTheRule()
+    {
+        // In the durable log a later version of a key with the same state is one that beat the earlier by its evidence.
+        using var store = new ConsentStore(Keys.Index(), new NoConsentRecordStore());
+        var key = Keys.Random(new Random(6));
+        var state = Keys.Onay(Keys.Feb, Keys.Feb);
+
+        store.Restore(key, state);
+        store.RestoreRetailers(key, state, RetailerRule.Create(501, []));
+        store.Restore(key, state);
+
+        Assert.Null(store.Index.Retailers.Find(key));
+    }
+
     private static ConsentChange Change(ConsentKey key, ConsentTime at, string? retailer, string[]? access) =>
         new(key, new ConsentRecord { State = Keys.Onay(at, at), RetailerCode = retailer ?? string.Empty, RetailerAccess = access ?? [] });
 }
