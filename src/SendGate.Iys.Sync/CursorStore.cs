@@ -52,19 +52,7 @@ internal sealed class CursorStore(string directory)
         return SyncCursor.Start(brand, source);
     }
 
-    public void Save(SyncCursor cursor)
-    {
-        System.IO.Directory.CreateDirectory(Directory);
-        string path = PathOf(cursor.Brand, cursor.Source);
-        string temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, cursor, Json);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Save(SyncCursor cursor) => DurableJson.Replace(PathOf(cursor.Brand, cursor.Source), cursor, Json);
 
     public string PathOf(uint brand, string source) => Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"{brand}-{source}.cursor.json"));
 }

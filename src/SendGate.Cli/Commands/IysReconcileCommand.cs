@@ -96,7 +96,7 @@ internal static class IysReconcileCommand
 
             if (parse.GetValue(metricsFile) is { } file)
             {
-                ReconcileMetricsFile.Write(file.FullName, reports, DateTimeOffset.UtcNow);
+                await ReconcileMetricsFile.WriteAsync(file.FullName, reports, DateTimeOffset.UtcNow, cancellationToken);
             }
 
             return failed ? 2 : reports.All(report => report.Agrees) ? 0 : 1;

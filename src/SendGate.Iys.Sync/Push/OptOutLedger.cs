@@ -42,19 +42,7 @@ internal sealed class OptOutLedger(string cursorPath)
         !Directory.Exists(_directory) ? [] :
         [.. Directory.EnumerateFiles(_directory, "*.json").Select(path => JsonSerializer.Deserialize<UploadEntry>(File.ReadAllBytes(path), Json)!).Where(entry => entry.State == UploadState.Submitted)];
 
-    public void Save(UploadEntry entry)
-    {
-        Directory.CreateDirectory(_directory);
-        string path = PathOf(entry.Id);
-        string temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, entry, Json);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Save(UploadEntry entry) => DurableJson.Replace(PathOf(entry.Id), entry, Json);
 
     // Ids are 32 hex digits made by the gate; anything else cannot name a file here.
     private string PathOf(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigit)
