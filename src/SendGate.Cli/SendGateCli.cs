@@ -15,5 +15,7 @@ internal static class SendGateCli
         PublishCommand.Create(),
         ClientKeyCommand.Create(),
         IysCommand.Create(),
+        SenderAdapterCommands.PostfixPolicy(),
+        SenderAdapterCommands.KannelFront(),
     };
 }
