@@ -10,9 +10,12 @@ if ! /usr/bin/python3 -c 'import grpc, grpc_tools.protoc' 2>/dev/null; then
   log "python3-grpcio did not load under /usr/bin/python3"; exit 1
 fi
 
+# tests/interop/node: grpc-js for the interop scenarios; tests/interop/haraka: Haraka for the plugin recipe's test.
+for node_dir in "$REPO_ROOT/tests/interop/node" "$REPO_ROOT/tests/interop/haraka"; do
+  if [ ! -f "$node_dir/node_modules/.package-lock.json" ] || [ "$node_dir/package-lock.json" -nt "$node_dir/node_modules/.package-lock.json" ]; then
+    log "npm ci in ${node_dir#"$REPO_ROOT"/}"
+    (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 node_dir="$REPO_ROOT/tests/interop/node"
-if [ ! -f "$node_dir/node_modules/.package-lock.json" ] || [ "$node_dir/package-lock.json" -nt "$node_dir/node_modules/.package-lock.json" ]; then
-  log "npm ci in tests/interop/node"
-  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
-fi
 log "interop clients ready: grpcio $(/usr/bin/python3 -c 'import grpc; print(grpc.__version__)'), grpc-js $(node -p 'require("'"$node_dir"'/node_modules/@grpc/grpc-js/package.json").version')"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the test suite needs besides the .NET SDK: the gRPC interop clients (Python
-# grpcio, Node grpc-js), promtool and Kafka (jars, Java, kcat). Idempotent: quick when all is
+# grpcio, Node grpc-js), promtool, Kafka (jars, Java, kcat), Postfix and Kannel. Idempotent: quick when all is
 # installed. Servers are not started here: the tests start their own through eng/kafka.sh.
 . "$(dirname "$0")/lib.sh"
 bash "$ENG_DIR/install-interop.sh"
@@ -8,3 +8,6 @@ bash "$ENG_DIR/install-interop.sh"
 apt_install prometheus
 # Kafka 0.9.0.1 jars, Java and kcat: the Kafka tests start private brokers with eng/kafka.sh.
 bash "$ENG_DIR/kafka.sh" install
+# Debian's Postfix (with swaks) and Kannel: the sender-adapter tests start private instances with eng/postfix.sh and eng/kannel.sh.
+bash "$ENG_DIR/postfix.sh" install
+bash "$ENG_DIR/kannel.sh" install

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace SendGate.Senders.Postfix;
@@ -8,9 +9,11 @@ namespace SendGate.Senders.Postfix;
 /// <summary>
 /// One connection from a Postfix smtpd process, on Kestrel's connection layer: requests read off the pipe, each
 /// answered <c>action=…</c> and an empty line. smtpd keeps the connection for many requests and sends the next only
-/// after the answer, so concurrency (and the gate's batches) come from many connections at once.
+/// after the answer, so concurrency (and the gate's batches) come from many connections at once. When the service
+/// stops, a connection waiting for its next request is closed at once (smtpd reconnects for the next one, to
+/// whichever instance is up); a request being decided is still answered.
 /// </summary>
-public sealed class PolicyConnectionHandler(PolicyDecider decider, PostfixPolicyOptions options, PostfixMetrics metrics, ILogger<PolicyConnectionHandler> logger) : ConnectionHandler
+public sealed class PolicyConnectionHandler(PolicyDecider decider, PostfixPolicyOptions options, PostfixMetrics metrics, IHostApplicationLifetime lifetime, ILogger<PolicyConnectionHandler> logger) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -38,9 +41,10 @@ public sealed class PolicyConnectionHandler(PolicyDecider decider, PostfixPolicy
     private async Task ServeAsync(IDuplexPipe transport, CancellationToken closed)
     {
         var input = transport.Input;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(closed, lifetime.ApplicationStopping);
         while (true)
         {
-            var read = await input.ReadAsync(closed).ConfigureAwait(false);
+            var read = await input.ReadAsync(idle.Token).ConfigureAwait(false);
             var buffer = read.Buffer;
             string? error;
             while (PolicyRequest.TryRead(ref buffer, out var request, out error))
