@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the test suite needs besides the .NET SDK: the gRPC interop clients (Python
-# grpcio, Node grpc-js), promtool, Kafka (jars, Java, kcat), Postfix and Kannel. Idempotent: quick when all is
+# grpcio, Node grpc-js), promtool, Kafka (jars, Java, kcat), Postfix, Kannel and Redis. Idempotent: quick when all is
 # installed. Servers are not started here: the tests start their own through eng/kafka.sh.
 . "$(dirname "$0")/lib.sh"
 bash "$ENG_DIR/install-interop.sh"
@@ -11,3 +11,5 @@ bash "$ENG_DIR/kafka.sh" install
 # Debian's Postfix (with swaks) and Kannel: the sender-adapter tests start private instances with eng/postfix.sh and eng/kannel.sh.
 bash "$ENG_DIR/postfix.sh" install
 bash "$ENG_DIR/kannel.sh" install
+# Redis 7 (Debian's) and Garnet: the shared-budget tests start private servers with eng/redis.sh and eng/peers.sh.
+bash "$ENG_DIR/redis.sh" install

@@ -14,7 +14,7 @@ public sealed class ClientDirectory
     private readonly (byte[] Hash, GateClient Client)[] _keys;
     private readonly Dictionary<string, GateClient> _subjects;
 
-    public ClientDirectory(AccessOptions options, TimeProvider clock)
+    public ClientDirectory(AccessOptions options, TimeProvider clock, BudgetFactory? budgets = null)
     {
         var errors = Validate(options);
         if (errors.Count > 0)
@@ -27,7 +27,7 @@ public sealed class ClientDirectory
         var clients = new List<GateClient>();
         foreach (var (name, client) in options.Clients.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            var gateClient = GateClient.Create(name, client, clock);
+            var gateClient = GateClient.Create(name, client, clock, budgets);
             clients.Add(gateClient);
             keys.AddRange(client.KeyHashes.Select(hash => (Convert.FromHexString(hash), gateClient)));
             foreach (string subject in client.CertificateSubjects)

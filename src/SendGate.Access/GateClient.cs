@@ -15,7 +15,7 @@ public sealed class GateClient
     private readonly FrozenSet<uint> _retailers;
 
     private GateClient(string name, bool everything, FrozenSet<(uint, uint, Channel)> brands, FrozenSet<(uint, Channel)> providers,
-        bool mayExplain, int? maxBatch, TokenBucket? recipients, TokenBucket? explains, FrozenSet<uint>? retailers = null)
+        bool mayExplain, int? maxBatch, IRateBudget? recipients, IRateBudget? explains, FrozenSet<uint>? retailers = null)
     {
         _retailers = retailers ?? FrozenSet<uint>.Empty;
         Name = name;
@@ -42,13 +42,16 @@ public sealed class GateClient
     public int? MaxBatch { get; }
 
     /// <summary>Recipients per second; null: unlimited.</summary>
-    public TokenBucket? Recipients { get; }
+    public IRateBudget? Recipients { get; }
 
     /// <summary>Explain calls; null: unlimited.</summary>
-    public TokenBucket? Explains { get; }
+    public IRateBudget? Explains { get; }
 
-    public static GateClient Create(string name, ClientOptions options, TimeProvider clock)
+    /// <summary>The client as configured; its budgets from <paramref name="budgets"/> (default: a token bucket of this gate's own).</summary>
+    public static GateClient Create(string name, ClientOptions options, TimeProvider clock, BudgetFactory? budgets = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        budgets ??= (_, _, capacity, rate) => new TokenBucket(capacity, rate, clock);
         var brands = new HashSet<(uint, uint, Channel)>();
         var providers = new HashSet<(uint, Channel)>();
         foreach (var grant in options.Grants)
@@ -67,8 +70,8 @@ public sealed class GateClient
             }
         }
 
-        var recipients = new TokenBucket(options.Burst ?? options.RecipientsPerSecond, options.RecipientsPerSecond, clock);
-        var explains = new TokenBucket(options.ExplainPerMinute, options.ExplainPerMinute / 60.0, clock);
+        var recipients = budgets(name, "recipients", options.Burst ?? options.RecipientsPerSecond, options.RecipientsPerSecond);
+        var explains = budgets(name, "explains", options.ExplainPerMinute, options.ExplainPerMinute / 60.0);
         return new GateClient(name, false, brands.ToFrozenSet(), providers.ToFrozenSet(), options.Explain, options.MaxBatch, recipients, explains, options.Retailers.ToFrozenSet());
     }
 

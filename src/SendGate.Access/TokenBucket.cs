@@ -7,7 +7,7 @@ namespace SendGate.Access;
 /// Taking is all or nothing, so a refused batch costs nothing and its retry hint is exact. A lock,
 /// not a CAS loop: one short critical section per request, uncontended at tens of thousands per second.
 /// </summary>
-public sealed class TokenBucket
+public sealed class TokenBucket : IRateBudget
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _clock;

@@ -55,8 +55,9 @@ public sealed class KannelTests(KafkaBroker broker, ITestOutputHelper output)
         var afterRefusal = await front.SendSmsAsync(KannelServer.Password, "Kampanya 2", SenderData.ConsentedPhone);
 
         Assert.Equal((403, "Number(s) has/have been denied by the consent gate: DENIED_REFUSED 1\n"), (afterRefusal.Status, afterRefusal.Body));
+        await kannel.DeliveredAsync(messages: 2); // the confirmation smsbox sends back to the handset (Kannel:OptOut:Reply)
         await Task.Delay(500); // anything wrongly forwarded would reach the operator's SMSC by now
-        Assert.Equal([(SenderData.ConsentedPhone, "Kampanya")], kannel.Delivered());
+        Assert.Equal([(SenderData.ConsentedPhone, "Kampanya"), (SenderData.ConsentedPhone, "ACME kampanya iletileri durduruldu.")], kannel.Delivered());
         Assert.Single(broker.ReadAll(Topic + ".optouts")); // queued, sealed, for the connector's push to İYS
         string metrics = await front.MetricsAsync();
         Assert.Equal(1, PrometheusText.Sum(metrics, "sendgate_kannel_replies_total", ("outcome", "refusal")));

@@ -25,13 +25,16 @@ internal sealed partial class AccessGuard : IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger<AccessGuard> _logger;
     private readonly IDisposable? _reloads;
+    private readonly BudgetFactory? _budgets;
     private ClientDirectory _directory;
     private readonly bool _openHealth;
     private readonly bool _openReflection;
     private readonly GateMetrics _metrics;
 
-    public AccessGuard(AccessSettings settings, ClientDirectory directory, GateMetrics metrics, DecisionLog decisions, IOptionsMonitor<AccessOptions> reloads, TimeProvider clock, ILogger<AccessGuard> logger)
+    public AccessGuard(AccessSettings settings, ClientDirectory directory, GateMetrics metrics, DecisionLog decisions, IOptionsMonitor<AccessOptions> reloads, TimeProvider clock, ILogger<AccessGuard> logger,
+        BudgetFactory? budgets = null)
     {
+        _budgets = budgets;
         if (!settings.Required)
         {
             ServerLog.AccessOff(logger, settings.Why);
@@ -152,8 +155,9 @@ internal sealed partial class AccessGuard : IDisposable
             return;
         }
 
-        // Budgets start full again for every client: a reload is an operator's act, not a client's.
-        var directory = new ClientDirectory(options, _clock);
+        // Budgets of this gate's own start full again for every client: a reload is an operator's act, not a
+        // client's. Shared budgets keep their state in Redis and are only leased anew.
+        var directory = new ClientDirectory(options, _clock, _budgets);
         Volatile.Write(ref _directory, directory);
         LogReloaded(_logger, directory.Clients.Count);
     }

@@ -1,6 +1,7 @@
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.Options;
 using SendGate.Access;
+using SendGate.Access.Redis;
 using SendGate.Audit;
 using SendGate.Core.Consent;
 using SendGate.Core.Hashing;
@@ -108,7 +109,22 @@ internal static class SendGateServices
 
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName); // watched: clients and keys reload without a restart
         services.AddSingleton(settings);
-        services.AddSingleton(sp => new ClientDirectory(options, sp.GetRequiredService<TimeProvider>()));
+        var shared = configuration.GetSection(SharedLimitsOptions.SectionName).Get<SharedLimitsOptions>() ?? new SharedLimitsOptions();
+        if (shared.Problems().ToList() is { Count: > 0 } sharedProblems)
+        {
+            throw new InvalidOperationException("Access configuration: " + string.Join(" ", sharedProblems));
+        }
+
+        if (shared.Enabled)
+        {
+            // Budgets fleet-wide: every replica leases its clients' budgets from one bucket per client in Redis.
+            services.AddSingleton<SharedBudgetMetrics>();
+            services.AddSingleton(sp => SharedBudgets.Connect(shared, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SharedBudgetMetrics>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Access.Shared")));
+            services.AddSingleton<BudgetFactory>(sp => sp.GetRequiredService<SharedBudgets>().Create);
+        }
+
+        services.AddSingleton(sp => new ClientDirectory(options, sp.GetRequiredService<TimeProvider>(), sp.GetService<BudgetFactory>()));
         services.AddSingleton<AccessGuard>();
     }
 

@@ -34,7 +34,7 @@ internal sealed class TelemetryOptions
 internal static class GateTelemetry
 {
     /// <summary>The gate's own meters.</summary>
-    public static readonly string[] Meters = [GateMetrics.MeterName, FeedMetrics.MeterName, DurabilityMetrics.MeterName, DecisionLog.MeterName];
+    public static readonly string[] Meters = [GateMetrics.MeterName, FeedMetrics.MeterName, DurabilityMetrics.MeterName, DecisionLog.MeterName, SendGate.Access.Redis.SharedBudgetMetrics.MeterName];
 
     /// <summary>Request durations from 10 µs (a small Check) to 10 s.</summary>
     public static readonly double[] SecondsBuckets = [0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
