@@ -17,7 +17,7 @@ namespace SendGate.Access.Redis;
 /// </summary>
 public sealed partial class SharedBudgets : IAsyncDisposable
 {
-    private static readonly LuaScript Lease = LuaScript.Prepare("""
+    internal static readonly LuaScript Lease = LuaScript.Prepare("""
         local capacity = tonumber(@capacity)
         local rate = tonumber(@rate)
         local asked = tonumber(@asked)

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using SendGate.Tests.Support;
 
-namespace SendGate.Kafka.Tests;
+namespace SendGate.Tests.Support;
 
 /// <summary>
 /// The gate as its own process (<c>dotnet sendgate-server.dll</c> from the test's output folder),
@@ -16,10 +15,11 @@ internal sealed class GateProcess : IDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private Action<string>? _watch;
 
-    private GateProcess(Process process, Uri admin)
+    private GateProcess(Process process, Uri admin, Uri address)
     {
         _process = process;
         Admin = admin;
+        Address = address;
         _process.OutputDataReceived += (_, e) => Received(e.Data);
         _process.ErrorDataReceived += (_, e) => Received(e.Data);
         _process.BeginOutputReadLine();
@@ -27,6 +27,9 @@ internal sealed class GateProcess : IDisposable
     }
 
     public Uri Admin { get; }
+
+    /// <summary>The gRPC endpoint (h2c).</summary>
+    public Uri Address { get; }
 
     public bool HasExited => _process.HasExited;
 
@@ -45,9 +48,9 @@ internal sealed class GateProcess : IDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sendgate-server.dll"));
-        int adminPort = GateHost.FreePort();
+        int adminPort = GateHost.FreePort(), grpcPort = GateHost.FreePort();
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["Urls"] = $"http://127.0.0.1:{GateHost.FreePort()}";
+        start.Environment["Urls"] = $"http://127.0.0.1:{grpcPort}";
         start.Environment["Admin__Url"] = $"http://127.0.0.1:{adminPort}";
         start.Environment["Hashing__Key"] = GateHost.KeyBase64;
         start.Environment["Logging__Console__FormatterName"] = "simple";
@@ -57,7 +60,7 @@ internal sealed class GateProcess : IDisposable
             start.Environment[name.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        return new GateProcess(Process.Start(start) ?? throw new InvalidOperationException("the gate did not start"), new Uri($"http://127.0.0.1:{adminPort}"));
+        return new GateProcess(Process.Start(start) ?? throw new InvalidOperationException("the gate did not start"), new Uri($"http://127.0.0.1:{adminPort}"), new Uri($"http://127.0.0.1:{grpcPort}"));
     }
 
     /// <summary>SIGKILL: no shutdown hook, no final checkpoint, no flush. Returns at once (safe from a <see cref="Watch"/> callback).</summary>
@@ -92,6 +95,31 @@ internal sealed class GateProcess : IDisposable
 
     /// <summary>Calls <paramref name="watch"/> with every line logged from now on (on the reader's thread).</summary>
     public void Watch(Action<string> watch) => _watch = watch;
+
+    /// <summary>Returns once /readyz answers 200 (the feed caught up); fails with the log's end when the gate exits or hangs.</summary>
+    public async Task ReadyAsync(TimeSpan patience)
+    {
+        using var giveUp = new CancellationTokenSource(patience);
+        while (!giveUp.IsCancellationRequested && !_process.HasExited)
+        {
+            try
+            {
+                using var response = await _http.GetAsync(new Uri(Admin, "/readyz"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the gate did not become ready; its log ends:\n{string.Join('\n', Lines.TakeLast(30))}");
+    }
 
     /// <summary>
     /// Polls /admin/digest until <paramref name="done"/> holds. <paramref name="patience"/> only
