@@ -56,7 +56,7 @@ public sealed class IysSync : IDisposable
         var hasher = new RecipientHasher(key);
         _factory = new FeedEventFactory(hasher, clock);
         _deadLetters = new DeadLetterFactory(hasher, clock);
-        _publisher = new ConsentPublisher(KafkaClients.Producer(kafka, logger), kafka.Topic, key.KeyId);
+        _publisher = ConsentPublisher.Create(kafka, logger, key.KeyId);
         _api = api;
         _cursors = new CursorStore(options.CursorPath);
     }

@@ -14,6 +14,7 @@ internal sealed class FreshnessProber<TKey, TValue>(
     IAdminClient admin,
     PartitionDiscovery discovery,
     FreshnessProbes probes,
+    ShardMembership shard,
     KafkaFeedOptions options,
     ILogger logger,
     TimeProvider clock) : IDisposable
@@ -53,7 +54,7 @@ internal sealed class FreshnessProber<TKey, TValue>(
                     Volatile.Write(ref _partitions, partitions);
                 }
 
-                probes.Add(new FreshnessProbes.Probe(at, ends));
+                probes.Add(new FreshnessProbes.Probe(at, shard.Mask(ends)));
                 if (failing)
                 {
                     failing = false;

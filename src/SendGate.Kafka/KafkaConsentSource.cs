@@ -10,9 +10,10 @@ using SendGate.Feed.Status;
 namespace SendGate.Kafka;
 
 /// <summary>
-/// The Kafka consent topic as a consent source. Every replica holds the whole index, so it reads
-/// every partition itself (assigned, not group-balanced) from the offsets recorded with the
-/// recovered checkpoint, or from the beginning for a store that starts empty. Message bytes go
+/// The Kafka consent topic as a consent source. Every replica holds the whole index — or, as a shard
+/// (<see cref="ShardMembership"/>), its shard's partitions whole — so it reads them itself (assigned, not
+/// group-balanced) from the offsets recorded with the recovered checkpoint, or from the beginning for a store
+/// that starts empty. A shard's positions, freshness and backlog are its partitions' only. Message bytes go
 /// straight from librdkafka into the batch (<see cref="BatchSlices"/>): no array per message.
 /// A batch is fresh as of the newest freshness probe its end offsets reach: everything that
 /// existed at that moment is then applied (Kafka 0.9 has no message timestamps to tell it).
@@ -21,6 +22,7 @@ public sealed class KafkaConsentSource(
     FeedEventFactory factory,
     FeedMetrics metrics,
     IOptions<KafkaFeedOptions> options,
+    ShardMembership shard,
     ILogger<KafkaConsentSource> logger,
     TimeProvider clock) : IConsentSource
 {
@@ -59,17 +61,23 @@ public sealed class KafkaConsentSource(
         _offsets = new AppliedOffsets(_options.Topic);
 
         int partitions = discovery.WaitForPartitions(_admin, cancellationToken);
-        var (at, lows, highs) = discovery.WaitForEnds(_consumer, partitions, cancellationToken);
-        var starts = StartPositions(resumePoint, lows, highs);
-        _consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(_options.Topic, p, starts[p])));
+        shard.Opened(partitions);
+        var (at, lows, allHighs) = discovery.WaitForEnds(_consumer, partitions, cancellationToken);
+        var highs = shard.Mask(allHighs);
+        var starts = StartPositions(resumePoint, shard.Mask(lows), highs);
+        _consumer.Assign(Enumerable.Range(0, partitions).Where(shard.Holds).Select(p => new TopicPartitionOffset(_options.Topic, p, starts[p])));
         _read = (long[])starts.Clone();
         _initialEnds = highs;
         _probes.Add(new FreshnessProbes.Probe(at, highs));
-        _prober = new FreshnessProber<ByteSlice, ByteSlice>(_consumer, _admin, discovery, _probes, _options, logger, clock);
+        _prober = new FreshnessProber<ByteSlice, ByteSlice>(_consumer, _admin, discovery, _probes, shard, _options, logger, clock);
         _prober.Start(partitions);
         long backlog = highs.Sum() - starts.Sum();
         string version = Library.VersionString;
         KafkaLog.Starting(logger, _options.Topic, partitions, _options.BootstrapServers ?? "", _options.EffectiveGroupId, version, backlog);
+        if (shard.IsSharded)
+        {
+            KafkaLog.ServingShard(logger, _options.Topic, string.Join(',', shard.Held), partitions);
+        }
         return starts;
     }
 
@@ -120,10 +128,13 @@ public sealed class KafkaConsentSource(
 
     public IReadOnlyList<FeedPosition> Positions(long[] applied)
     {
-        var positions = new FeedPosition[applied.Length];
-        for (int partition = 0; partition < positions.Length; partition++)
+        var positions = new List<FeedPosition>(applied.Length);
+        for (int partition = 0; partition < applied.Length; partition++)
         {
-            positions[partition] = new FeedPosition(_options.Topic, partition, applied[partition], Math.Max(End(partition), -1));
+            if (shard.Holds(partition))
+            {
+                positions.Add(new FeedPosition(_options.Topic, partition, applied[partition], Math.Max(End(partition), -1)));
+            }
         }
 
         return positions;
@@ -134,7 +145,7 @@ public sealed class KafkaConsentSource(
         long backlog = 0;
         for (int partition = 0; partition < applied.Length; partition++)
         {
-            backlog += Math.Max(0, End(partition) - applied[partition]);
+            backlog += shard.Holds(partition) ? Math.Max(0, End(partition) - applied[partition]) : 0;
         }
 
         return backlog;
@@ -193,9 +204,14 @@ public sealed class KafkaConsentSource(
         var (lows, _) = _discovery!.Offsets(consumer, before, known);
         var read = new long[known];
         _read.CopyTo(read, 0);
-        lows.CopyTo(read, before);
+        for (int partition = before; partition < known; partition++)
+        {
+            read[partition] = shard.Holds(partition) ? lows[partition - before] : 0;
+        }
+
         _read = read;
-        consumer.IncrementalAssign(Enumerable.Range(before, known - before).Select(p => new TopicPartitionOffset(_options.Topic, p, lows[p - before])));
+        shard.Opened(known);
+        consumer.IncrementalAssign(Enumerable.Range(before, known - before).Where(shard.Holds).Select(p => new TopicPartitionOffset(_options.Topic, p, lows[p - before])));
         KafkaLog.PartitionsAdded(logger, _options.Topic, before, known);
     }
 

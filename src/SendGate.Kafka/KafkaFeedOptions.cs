@@ -77,5 +77,23 @@ public sealed class KafkaFeedOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How publishers (sendgate publish, the İYS connector) place changes: by the consent key's hash (default), or
+    /// on the brand's partition (<see cref="Core.Domain.BrandPlacement"/>, closures on every partition), which
+    /// sharded gates (Shard:Partitions) need. Choose before the topic's first event: a topic mixing both placements
+    /// spreads a tuple's history over two partitions.
+    /// </summary>
+    public ConsentPlacement Placement { get; set; } = ConsentPlacement.Key;
+
     public string EffectiveGroupId => string.IsNullOrWhiteSpace(GroupId) ? "sendgate-" + Environment.MachineName.ToLowerInvariant() : GroupId;
+}
+
+/// <summary>How the consent topic's events are placed on its partitions (Feed:Kafka:Placement).</summary>
+public enum ConsentPlacement
+{
+    /// <summary>By the message key's hash: spreads evenly; every gate must read every partition.</summary>
+    Key,
+
+    /// <summary>By brand: each brand on one partition, closures on all; shards serve brands whole.</summary>
+    Brand,
 }

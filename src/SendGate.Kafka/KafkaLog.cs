@@ -46,4 +46,7 @@ internal static partial class KafkaLog
 
     [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: the recorded offset {Offset} is outside the partition's [{Low}, {High}); reading it from its beginning (re-applied events are harmless; if the topic was deleted below the checkpoint, events there are gone)")]
     public static partial void ResumeOutOfRange(ILogger logger, string topic, int partition, long offset, long low, long high);
+
+    [LoggerMessage(4015, LogLevel.Information, "Serving the shard of partitions {Partitions} of {Topic} ({Count} partitions): brands placed elsewhere are refused")]
+    public static partial void ServingShard(ILogger logger, string topic, string partitions, int count);
 }

@@ -16,6 +16,7 @@ public static class ReasonText
         Reason.DeniedInvalidRecipient => "not a valid recipient address for this channel",
         Reason.DeniedNoRetailerAccess => "the consent may not be used on behalf of this retailer",
         Reason.DeniedStaleIndex => "the consent gate's data is out of date; try again later",
+        Reason.DeniedShardUnavailable => "the consent gate serving this brand did not answer; try again later",
         _ when reason.IsAllowed() => "allowed",
         _ => "no decision",
     };

@@ -13,8 +13,8 @@ public readonly record struct Verdict(Reason Reason, StatusCode? Failure)
 
     public bool IsAllowed => Failure is null && Reason.IsAllowed();
 
-    /// <summary>Ask again later: the gate did not answer, or its data is older than its staleness bound.</summary>
-    public bool IsTemporary => Failure is not null || Reason == Reason.DeniedStaleIndex;
+    /// <summary>Ask again later: the gate did not answer, its data is older than its staleness bound, or the brand's shard did not answer.</summary>
+    public bool IsTemporary => Failure is not null || Reason is Reason.DeniedStaleIndex or Reason.DeniedShardUnavailable;
 
     /// <summary>A definite denial: the message must not go to this recipient.</summary>
     public bool IsDenied => !IsAllowed && !IsTemporary;

@@ -66,7 +66,7 @@ public sealed class HarakaTests
         File.WriteAllText(Path.Combine(service, "config/host_list"), "example.com\n");
         File.WriteAllText(Path.Combine(service, "config/smtp.ini"), $"[main]\nlisten=127.0.0.1:{port}\nnodes=\n");
         File.WriteAllText(Path.Combine(service, "config/sendgate.ini"),
-            $"[gate]\naddress=127.0.0.1:{gatePort}\nproto_root={Path.Combine(root, "proto")}\ntimeout_ms=1000\n[sender]\niys_code={SenderData.Iys}\nbrand_code={SenderData.Brand}\n");
+            $"[gate]\naddress=127.0.0.1:{gatePort}\nproto_root={Path.Combine(root, "proto")}\ntimeout_ms=5000\n[sender]\niys_code={SenderData.Iys}\nbrand_code={SenderData.Brand}\n");
     }
 
     private static async Task UntilListeningAsync(int port, Process haraka)

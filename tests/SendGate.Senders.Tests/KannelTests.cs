@@ -37,7 +37,8 @@ public sealed class KannelTests(KafkaBroker broker, ITestOutputHelper output)
         await UntilAsync(gate, SenderData.ConsentedPhone, Reason.AllowedConsent);
         int frontPort = GateHost.FreePort();
         await using var kannel = await KannelServer.StartAsync($"http://127.0.0.1:{frontPort}");
-        await using var front = await KannelFront.StartAsync(frontPort, gate.Address, kannel.SendSmsUrl);
+        // No confirmation text: smsbox would route it back through whichever SMSC it chooses (tested in ReplyFrontTests).
+        await using var front = await KannelFront.StartAsync(frontPort, gate.Address, kannel.SendSmsUrl, new() { ["Kannel:OptOut:Reply"] = string.Empty });
 
         var sent = await front.SendSmsAsync(KannelServer.Password, "Kampanya", SenderData.ConsentedPhone, SenderData.RefusedPhone, SenderData.UnknownPhone);
         var delivered = await kannel.DeliveredAsync(messages: 1);
@@ -55,9 +56,8 @@ public sealed class KannelTests(KafkaBroker broker, ITestOutputHelper output)
         var afterRefusal = await front.SendSmsAsync(KannelServer.Password, "Kampanya 2", SenderData.ConsentedPhone);
 
         Assert.Equal((403, "Number(s) has/have been denied by the consent gate: DENIED_REFUSED 1\n"), (afterRefusal.Status, afterRefusal.Body));
-        await kannel.DeliveredAsync(messages: 2); // the confirmation smsbox sends back to the handset (Kannel:OptOut:Reply)
-        await Task.Delay(500); // anything wrongly forwarded would reach the operator's SMSC by now
-        Assert.Equal([(SenderData.ConsentedPhone, "Kampanya"), (SenderData.ConsentedPhone, "ACME kampanya iletileri durduruldu.")], kannel.Delivered());
+        await Task.Delay(1_000); // anything wrongly forwarded would reach the operator's SMSC by now
+        Assert.Equal([(SenderData.ConsentedPhone, "Kampanya")], kannel.Delivered());
         Assert.Single(broker.ReadAll(Topic + ".optouts")); // queued, sealed, for the connector's push to İYS
         string metrics = await front.MetricsAsync();
         Assert.Equal(1, PrometheusText.Sum(metrics, "sendgate_kannel_replies_total", ("outcome", "refusal")));

@@ -87,7 +87,7 @@ internal static class IysReconcileCommand
 
             if (parse.GetValue(publish) && missing.Count > 0)
             {
-                using var publisher = new ConsentPublisher(KafkaClients.Producer(kafka, logger), kafka.Topic, key!.KeyId);
+                using var publisher = ConsentPublisher.Create(kafka, logger, key!.KeyId);
                 missing.ForEach(publisher.Publish);
                 publisher.Flush(cancellationToken);
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"published {publisher.Delivered} of {missing.Count} missing changes to {kafka.Topic} ({publisher.Failed} failed)"));

@@ -78,7 +78,7 @@ internal static class PublishCommand
             using var reader = new LineReader(path);
             long length = reader.Length;
             bool csv = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
-            using var publisher = new ConsentPublisher(KafkaClients.Producer(options, NullLogger.Instance), options.Topic, keyId);
+            using var publisher = ConsentPublisher.Create(options, NullLogger.Instance, keyId);
             var stopwatch = Stopwatch.StartNew();
             await using (progress is null ? null : ProgressDisplay.Start($"publishing {Path.GetFileName(path)}", progress, () => Sample(reader, length, stopwatch), TimeSpan.FromSeconds(5)))
             {

@@ -16,6 +16,7 @@ public enum Reason : byte
     DeniedInvalidRecipient = 19,
     DeniedStaleIndex = 20,
     DeniedNoRetailerAccess = 21,
+    DeniedShardUnavailable = 22,
 }
 
 public static class ReasonRules
@@ -38,6 +39,7 @@ public static class ReasonRules
         Reason.DeniedInvalidRecipient => "DENIED_INVALID_RECIPIENT",
         Reason.DeniedStaleIndex => "DENIED_STALE_INDEX",
         Reason.DeniedNoRetailerAccess => "DENIED_NO_RETAILER_ACCESS",
+        Reason.DeniedShardUnavailable => "DENIED_SHARD_UNAVAILABLE",
         _ => "UNSPECIFIED",
     };
 }

@@ -22,7 +22,7 @@ namespace SendGate.Server.Gate;
 /// The caller's admission comes after validation and before anything is looked up.
 /// </summary>
 internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher, GateRules rules, WatermarkSource watermarks, GateMetrics metrics,
-    AccessGuard access, DecisionLog decisions, TimeProvider clock)
+    AccessGuard access, DecisionLog decisions, ShardGuard shard, TimeProvider clock)
 {
     private const int Chunk = 256;
 
@@ -45,6 +45,11 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
         if (GateRules.Validate(request.BrandCode, request.Channel, request.RecipientType, out var channel, out var type) is { } invalid)
         {
             return invalid;
+        }
+
+        if (shard.Refuse(request.BrandCode) is { } elsewhere)
+        {
+            return elsewhere;
         }
 
         if (access.AdmitCheck(client, method, request.IysCode, request.BrandCode, channel, request.Count, rules.MaxBatch, request.RetailerCode) is { } refused)

@@ -17,7 +17,7 @@ namespace SendGate.Server.Gate;
 /// <summary>Explain: one recipient's decision with the record and line closure it relied on, and a sentence saying which rule decided.</summary>
 /// Explain is a permission of its own, with its own budget: it says more about one recipient than Check does.
 internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hasher, GateRules rules, WatermarkSource watermarks,
-    AccessGuard access, DecisionLog decisions, GateMetrics metrics, TimeProvider clock)
+    AccessGuard access, DecisionLog decisions, GateMetrics metrics, ShardGuard shard, TimeProvider clock)
 {
     public Outcome<ExplainResponse> Explain(ExplainRequest request, GateClient client)
     {
@@ -29,6 +29,11 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
         if (request.Recipient.Length > 0 == !request.RecipientKey.IsEmpty)
         {
             return Rejections.ExplainNeedsOneRecipient;
+        }
+
+        if (shard.Refuse(request.BrandCode) is { } elsewhere)
+        {
+            return elsewhere;
         }
 
         if (access.AdmitExplain(client, request.IysCode, request.BrandCode, channel, request.RetailerCode) is { } refused)

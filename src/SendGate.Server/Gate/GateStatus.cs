@@ -19,6 +19,7 @@ internal static class GateStatus
         RejectionKind.NotGranted => StatusCode.PermissionDenied,
         RejectionKind.OverLimit => StatusCode.ResourceExhausted,
         RejectionKind.NotConfigured => StatusCode.FailedPrecondition,
+        RejectionKind.WrongShard => StatusCode.FailedPrecondition,
         RejectionKind.Unavailable => StatusCode.Unavailable,
         _ => StatusCode.Internal,
     };

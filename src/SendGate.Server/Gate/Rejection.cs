@@ -23,6 +23,9 @@ internal enum RejectionKind
 
     /// <summary>A dependency (Kafka) did not take the request; retrying the same request is safe.</summary>
     Unavailable,
+
+    /// <summary>A shard asked about a brand another shard serves: ask that one (the same request, elsewhere).</summary>
+    WrongShard,
 }
 
 /// <summary>

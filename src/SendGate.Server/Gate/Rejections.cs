@@ -39,6 +39,9 @@ internal static class Rejections
         ? $"This client ({client}) acts for retailers only: give retailer_code, one of its retailers, in {method}."
         : $"This client ({client}) is not granted {method} on behalf of retailer {retailer}.");
 
+    public static Rejection WrongShard(uint brand, int partition, int partitions, IReadOnlyList<int> held) => new(RejectionKind.WrongShard,
+        $"Brand {brand} is on partition {partition} of {partitions} (brand placement); this shard serves partitions {string.Join(',', held)}: ask the shard that serves {partition}.");
+
     public static Rejection OverClientBatch(long limit) => new(RejectionKind.OverLimit, $"At most {limit} recipients per request for this client: split the batch.");
 
     public static Rejection OverBurst(long limit) => new(RejectionKind.OverLimit, $"The request is larger than this client's burst ({limit}): split the batch.");

@@ -59,6 +59,19 @@ internal static class SendGateServices
         services.AddSingleton(CreateStore);
         services.AddSingleton<FeedStatus>();
         services.AddSingleton<FeedMetrics>();
+        var shard = configuration.GetSection(ShardOptions.SectionName).Get<ShardOptions>() ?? new ShardOptions();
+        var shardProblems = shard.Problems().ToList();
+        if (shard.Partitions is not null && feed.Kind != FeedKind.Kafka)
+        {
+            shardProblems.Add("Shard:Partitions needs Feed:Kind=Kafka: a shard serves partitions of a brand-placed consent topic.");
+        }
+
+        if (shardProblems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", shardProblems));
+        }
+
+        services.AddSingleton(new ShardMembership(shard));
         switch (feed.Kind)
         {
             case FeedKind.Kafka:
@@ -79,6 +92,7 @@ internal static class SendGateServices
         AddDecisionLog(services, configuration, environment);
         services.AddSingleton<GateRules>();
         services.AddSingleton<WatermarkSource>();
+        services.AddSingleton<ShardGuard>();
         services.AddSingleton<CheckProcessor>();
         services.AddSingleton<ExplainProcessor>();
         services.AddSingleton<OptOutProcessor>();
@@ -239,6 +253,8 @@ internal static class SendGateServices
 
         var kafka = services.GetRequiredService<IOptions<KafkaFeedOptions>>().Value;
         var producer = KafkaClients.Producer(kafka, services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Kafka.OptOuts"));
-        return new OptOutSetup(new OptOutPublisher(producer, kafka.Topic, options.Topic, services.GetRequiredService<RecipientHasher>().KeyId), seal, null);
+        var shard = services.GetRequiredService<ShardMembership>();
+        Func<int>? brandPartitions = kafka.Placement == ConsentPlacement.Brand ? () => shard.PartitionCount : null;
+        return new OptOutSetup(new OptOutPublisher(producer, kafka.Topic, options.Topic, services.GetRequiredService<RecipientHasher>().KeyId, brandPartitions), seal, null);
     }
 }
