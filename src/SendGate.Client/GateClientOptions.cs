@@ -38,4 +38,12 @@ public sealed class GateClientOptions
     /// (Grpc:Http2:MaxStreamsPerConnection). On by default: a busy caller is not held to one connection's limit.
     /// </summary>
     public bool MultipleConnections { get; set; } = true;
+
+    /// <summary>The same options for another gate (a shard's replica, say).</summary>
+    public GateClientOptions At(Uri address)
+    {
+        var copy = (GateClientOptions)MemberwiseClone();
+        copy.Address = address;
+        return copy;
+    }
 }
