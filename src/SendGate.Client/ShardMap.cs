@@ -17,8 +17,14 @@ public sealed class ShardMap
 
     public List<Shard> Shards { get; set; } = [];
 
-    /// <summary>The shard serving <paramref name="brand"/>'s partition.</summary>
-    public Shard For(uint brand) => Shards.First(shard => shard.Partitions.Contains(BrandPlacement.Partition(brand, Partitions)));
+    /// <summary>Brands sliced over several partitions (brand code → slices), as the publishers' Feed:Kafka:SlicedBrands.</summary>
+    public Dictionary<string, int> SlicedBrands { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The shard serving <paramref name="partition"/>.</summary>
+    public Shard ForPartition(int partition) => Shards.First(shard => shard.Partitions.Contains(partition));
+
+    /// <summary>The placement the publishers used.</summary>
+    public PlacementMap Placement() => new(Partitions, SlicedBrands.ToDictionary(entry => uint.Parse(entry.Key, System.Globalization.CultureInfo.InvariantCulture), entry => entry.Value));
 
     /// <summary>Sentences for what is wrong: a partition no shard or two shards serve, a shard without addresses.</summary>
     public IEnumerable<string> Problems()
@@ -35,6 +41,14 @@ public sealed class ShardMap
             if (serving != 1)
             {
                 yield return $"Shards: partition {partition} is served by {serving} shards; it must be exactly one.";
+            }
+        }
+
+        foreach (var (brand, slices) in SlicedBrands)
+        {
+            if (!uint.TryParse(brand, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _) || slices < 1 || slices > Partitions)
+            {
+                yield return $"SlicedBrands: '{brand}' → {slices}: a brand code, sliced over 1 to {Partitions} partitions.";
             }
         }
 

@@ -18,7 +18,7 @@ namespace SendGate.Kafka;
 /// for every acknowledgement and the counts say what was delivered (messages: a closure placed by
 /// brand is one per partition).
 /// </summary>
-public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, string topic, uint keyId, int brandPartitions = 0) : IDisposable
+public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, string topic, uint keyId, PlacementMap? placement = null) : IDisposable
 {
     private long _delivered;
     private long _failed;
@@ -49,26 +49,26 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
             throw new InvalidOperationException($"Feed:Kafka:Placement=Brand needs the topic's partition count, and {options.Topic} does not exist ({topic?.Error.Reason ?? "no metadata"}): create it first.");
         }
 
-        return new ConsentPublisher(producer, options.Topic, keyId, topic.Partitions.Count);
+        return new ConsentPublisher(producer, options.Topic, keyId, options.PlacementMap(topic.Partitions.Count));
     }
 
     public void Publish(ConsentChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
         var message = Message(FeedEventMapping.MessageKey(change), FeedEventMapping.ToEvent(change, keyId));
-        Produce(brandPartitions > 0 ? new TopicPartition(topic, BrandPlacement.Partition(change.Key.BrandCode, brandPartitions)) : new TopicPartition(topic, Partition.Any), message);
+        Produce(new TopicPartition(topic, placement?.PartitionOf(change.Key.BrandCode, change.Key.Recipient) ?? Partition.Any), message);
     }
 
     public void Publish(LineClosure closure)
     {
         var message = Message(FeedEventMapping.MessageKey(closure), FeedEventMapping.ToEvent(closure, keyId));
-        if (brandPartitions == 0)
+        if (placement is null)
         {
             Produce(new TopicPartition(topic, Partition.Any), message);
             return;
         }
 
-        for (int partition = 0; partition < brandPartitions; partition++)
+        for (int partition = 0; partition < placement.Partitions; partition++)
         {
             Produce(new TopicPartition(topic, partition), message); // every shard applies every closure
         }

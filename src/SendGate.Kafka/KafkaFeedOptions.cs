@@ -85,6 +85,19 @@ public sealed class KafkaFeedOptions
     /// </summary>
     public ConsentPlacement Placement { get; set; } = ConsentPlacement.Key;
 
+    /// <summary>
+    /// With Placement=Brand: brands too big for one shard, by brand code, and how many partitions each spreads its
+    /// recipients over (<see cref="Core.Domain.PlacementMap"/>). Publishers, gates and clients must agree on it.
+    /// </summary>
+    public Dictionary<string, int> SlicedBrands { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The placement for a topic of <paramref name="partitions"/> partitions.</summary>
+    /// <exception cref="FormatException">A sliced brand that is not an integer brand code.</exception>
+    public Core.Domain.PlacementMap PlacementMap(int partitions) => new(partitions, SlicedBrands.ToDictionary(
+        entry => uint.TryParse(entry.Key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint brand) ? brand
+            : throw new FormatException($"Feed:Kafka:SlicedBrands: '{entry.Key}' is not a brand code."),
+        entry => entry.Value));
+
     public string EffectiveGroupId => string.IsNullOrWhiteSpace(GroupId) ? "sendgate-" + Environment.MachineName.ToLowerInvariant() : GroupId;
 }
 

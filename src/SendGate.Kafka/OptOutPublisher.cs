@@ -11,10 +11,10 @@ namespace SendGate.Kafka;
 /// Writes a refusal the sender received: first to the opt-out topic (sealed, for the İYS connector to upload), then
 /// to the consent topic as the RET every gate applies — each acknowledged by the broker before the next. A failure
 /// throws, and the caller retries the same refusal, which keeps its id (the upload happens once). On a brand-placed
-/// consent topic the RET goes to its brand's partition (<paramref name="brandPartitions"/>: the topic's partition
-/// count as the gate's feed knows it; null for placement by key).
+/// consent topic the RET goes to its brand's partition (<paramref name="placement"/>: the topic's placement as the
+/// gate's feed knows it; null, or returning null, for placement by key).
 /// </summary>
-public sealed class OptOutPublisher(IProducer<byte[]?, byte[]?> producer, string consentTopic, string optOutTopic, uint keyId, Func<int>? brandPartitions = null) : IDisposable
+public sealed class OptOutPublisher(IProducer<byte[]?, byte[]?> producer, string consentTopic, string optOutTopic, uint keyId, Func<PlacementMap?>? placement = null) : IDisposable
 {
     /// <exception cref="ProduceException{TKey, TValue}">The broker did not acknowledge one of the two.</exception>
     public async Task PublishAsync(OptOutRecorded record, ConsentChange refusal, CancellationToken cancellationToken)
@@ -22,9 +22,7 @@ public sealed class OptOutPublisher(IProducer<byte[]?, byte[]?> producer, string
         ArgumentNullException.ThrowIfNull(record);
         await producer.ProduceAsync(optOutTopic, new Message<byte[]?, byte[]?> { Key = System.Text.Encoding.UTF8.GetBytes(record.OptOutId), Value = record.ToByteArray() }, cancellationToken).ConfigureAwait(false);
         ArgumentNullException.ThrowIfNull(refusal);
-        var destination = brandPartitions?.Invoke() is > 0 and int partitions
-            ? new TopicPartition(consentTopic, BrandPlacement.Partition(refusal.Key.BrandCode, partitions))
-            : new TopicPartition(consentTopic, Partition.Any);
+        var destination = new TopicPartition(consentTopic, placement?.Invoke()?.PartitionOf(refusal.Key.BrandCode, refusal.Key.Recipient) ?? Partition.Any);
         await producer.ProduceAsync(destination, new Message<byte[]?, byte[]?> { Key = FeedEventMapping.MessageKey(refusal), Value = FeedEventMapping.ToEvent(refusal, keyId).ToByteArray() }, cancellationToken).ConfigureAwait(false);
     }
 

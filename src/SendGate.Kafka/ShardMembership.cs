@@ -28,13 +28,15 @@ public sealed class ShardOptions
 }
 
 /// <summary>
-/// What this gate holds: every partition, or its shard's. Knows the topic's partition count once the feed has
-/// opened, and with it which brands are this shard's (<see cref="BrandPlacement"/>).
+/// What this gate holds: every partition, or its shard's. Knows the topic's placement once the feed has opened
+/// (its partition count, and <see cref="KafkaFeedOptions.SlicedBrands"/>), and with it which brands — or, of a
+/// sliced brand, which recipients — are this shard's.
 /// </summary>
-public sealed class ShardMembership(ShardOptions options)
+public sealed class ShardMembership(ShardOptions options, KafkaFeedOptions? feed = null)
 {
     private readonly HashSet<int>? _held = options.Partitions is { Length: > 0 } held ? [.. held] : null;
     private int _partitions;
+    private PlacementMap? _placement;
 
     public bool IsSharded => _held is not null;
 
@@ -46,15 +48,35 @@ public sealed class ShardMembership(ShardOptions options)
 
     public bool Holds(int partition) => _held is null || _held.Contains(partition);
 
-    /// <summary>Called by the feed when it learns the topic's partition count.</summary>
-    public void Opened(int partitions) => Volatile.Write(ref _partitions, partitions);
+    /// <summary>The topic's placement once the feed opened; null before.</summary>
+    public PlacementMap? Placement => Volatile.Read(ref _placement);
 
-    /// <summary>Whether this gate answers for <paramref name="brand"/>; when not, <paramref name="partition"/> is where it lives.</summary>
+    /// <summary>Called by the feed when it learns the topic's partition count.</summary>
+    public void Opened(int partitions)
+    {
+        Volatile.Write(ref _placement, feed?.PlacementMap(partitions) ?? new PlacementMap(partitions));
+        Volatile.Write(ref _partitions, partitions);
+    }
+
+    /// <summary>
+    /// Whether this gate answers for <paramref name="brand"/> — for a sliced brand, for some of its recipients; when
+    /// not, <paramref name="partition"/> is where the brand lives.
+    /// </summary>
     public bool Serves(uint brand, out int partition)
     {
-        int count = PartitionCount;
-        partition = count > 0 ? BrandPlacement.Partition(brand, count) : -1;
-        return _held is null || (partition >= 0 && _held.Contains(partition));
+        var placement = Placement;
+        partition = placement is null ? -1 : BrandPlacement.Partition(brand, placement.Partitions);
+        return _held is null || (placement is not null && placement.PartitionsOf(brand).Any(_held.Contains));
+    }
+
+    /// <summary>Whether this gate holds every partition of <paramref name="brand"/> (always, unless a sliced brand is spread beyond it).</summary>
+    public bool ServesAll(uint brand) => _held is null || Placement?.PartitionsOf(brand).All(_held.Contains) == true;
+
+    /// <summary>Whether this gate holds <paramref name="brand"/>'s consents for <paramref name="recipient"/>; when not, <paramref name="partition"/> is where they are.</summary>
+    public bool Holds(uint brand, Core.Hashing.RecipientKey recipient, out int partition)
+    {
+        partition = Placement?.PartitionOf(brand, recipient) ?? -1;
+        return _held is null || _held.Contains(partition);
     }
 
     /// <summary>Partition ends with the partitions not held zeroed: a probe is satisfied by the partitions this gate reads.</summary>

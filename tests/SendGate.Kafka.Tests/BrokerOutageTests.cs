@@ -13,8 +13,11 @@ namespace SendGate.Kafka.Tests;
 /// on the broker's return catches up with nothing lost. A private broker: stopping the shared
 /// one would disturb the other tests.
 /// </summary>
+[Collection(Alone)]
 public sealed class BrokerOutageTests : IAsyncLifetime
 {
+    public const string Alone = "run alone";
+
     private readonly KafkaBroker _broker = new();
 
     public Task InitializeAsync() => _broker.InitializeAsync();
@@ -34,7 +37,7 @@ public sealed class BrokerOutageTests : IAsyncLifetime
         await using var gate = await GateHost.StartAsync("", settings);
         // Fresh once a probe within the 2 s bound is satisfied (on a loaded machine, not at the first instant).
         await Events.EventuallyAsync(gate, "05321230001", Reason.AllowedConsent);
-        Assert.Equal([Reason.AllowedConsent, Reason.AllowedConsent], await Events.CheckAsync(gate, "05321230001", "05321230002"));
+        await Events.EventuallyAsync(gate, "05321230002", Reason.AllowedConsent);
 
         await _broker.StopAsync();
         await Events.EventuallyAsync(gate, "05321230001", Reason.DeniedStaleIndex);
@@ -66,3 +69,10 @@ public sealed class BrokerOutageTests : IAsyncLifetime
         Assert.Equal(changes.Length, publisher.Delivered);
     }
 }
+
+/// <summary>
+/// Tests whose outcome depends on freshness bounds of a few seconds run alone, not beside the collections that
+/// start several gate processes (sharding, crash recovery): two cores shared with those starve the freshness probe.
+/// </summary>
+[CollectionDefinition(BrokerOutageTests.Alone, DisableParallelization = true)]
+public sealed class RunAlone;

@@ -47,7 +47,7 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
             return invalid;
         }
 
-        if (shard.Refuse(request.BrandCode) is { } elsewhere)
+        if ((shard.Refuse(request.BrandCode) ?? shard.Refuse(request, channel)) is { } elsewhere)
         {
             return elsewhere;
         }

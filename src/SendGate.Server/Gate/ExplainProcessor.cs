@@ -65,6 +65,13 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
             return response;
         }
 
+        if (shard.Refuse(request.BrandCode, recipient) is { } elsewhere)
+        {
+            response.Reason = Core.Domain.Reason.DeniedShardUnavailable.ToWire();
+            response.Detail = elsewhere.Sentence;
+            return response;
+        }
+
         var key = new ConsentKey(request.BrandCode, channel, type, recipient);
         var lookup = store.Index.Lookup(key);
         var reason = DecisionPolicy.ForRetailer(DecisionPolicy.Decide(context, recipientValid: true, lookup.State, lookup.LineClosedAt), request.RetailerCode, store.Index.Retailers.Find(key));

@@ -71,7 +71,17 @@ internal static class SendGateServices
             throw new InvalidOperationException(string.Join(" ", shardProblems));
         }
 
-        services.AddSingleton(new ShardMembership(shard));
+        var kafkaFeed = configuration.GetSection(KafkaFeedOptions.SectionName).Get<KafkaFeedOptions>() ?? new KafkaFeedOptions();
+        try
+        {
+            _ = kafkaFeed.PlacementMap(int.MaxValue); // sliced brands' codes and slice counts, checked at start
+        }
+        catch (Exception error) when (error is FormatException or ArgumentException)
+        {
+            throw new InvalidOperationException(error.Message, error);
+        }
+
+        services.AddSingleton(new ShardMembership(shard, kafkaFeed));
         switch (feed.Kind)
         {
             case FeedKind.Kafka:
@@ -254,7 +264,7 @@ internal static class SendGateServices
         var kafka = services.GetRequiredService<IOptions<KafkaFeedOptions>>().Value;
         var producer = KafkaClients.Producer(kafka, services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Kafka.OptOuts"));
         var shard = services.GetRequiredService<ShardMembership>();
-        Func<int>? brandPartitions = kafka.Placement == ConsentPlacement.Brand ? () => shard.PartitionCount : null;
-        return new OptOutSetup(new OptOutPublisher(producer, kafka.Topic, options.Topic, services.GetRequiredService<RecipientHasher>().KeyId, brandPartitions), seal, null);
+        Func<Core.Domain.PlacementMap?>? placement = kafka.Placement == ConsentPlacement.Brand ? () => shard.Placement : null;
+        return new OptOutSetup(new OptOutPublisher(producer, kafka.Topic, options.Topic, services.GetRequiredService<RecipientHasher>().KeyId, placement), seal, null);
     }
 }
