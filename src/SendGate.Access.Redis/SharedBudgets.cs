@@ -128,7 +128,9 @@ public sealed partial class SharedBudgets : IAsyncDisposable
                 return;
             }
 
-            again = TimeSpan.FromMilliseconds(Math.Max(waitMs, 1));
+            // Ask again when Redis said the rest would exist, but at least once a second: a Redis that restarted (a
+            // full bucket again) or a raised grant would otherwise wait out the old bucket's refill time.
+            again = TimeSpan.FromMilliseconds(Math.Clamp(waitMs, 1, 1_000));
         }
         catch (Exception error) when (error is RedisException or TimeoutException && !_stopping.IsCancellationRequested)
         {

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace SendGate.Senders.Kannel;
 
@@ -42,23 +41,9 @@ public static class KannelFrontHost
         return app;
     }
 
-    public static async Task<int> RunAsync(IConfiguration configuration, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(IConfiguration configuration, TextWriter error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(error);
         var problems = Validate(configuration, out var options);
-        foreach (string problem in problems)
-        {
-            await error.WriteLineAsync(problem);
-        }
-
-        if (problems.Count > 0)
-        {
-            return 2;
-        }
-
-        await using var app = Build(configuration, options);
-        await app.StartAsync(cancellationToken);
-        await app.WaitForShutdownAsync(cancellationToken);
-        return 0;
+        return SenderHost.RunAsync(problems, () => Build(configuration, options), error, cancellationToken);
     }
 }

@@ -136,7 +136,7 @@ public sealed class CheckBatcher : IDisposable
                 throw new RpcException(new Status(StatusCode.Internal, $"the gate answered {reasons.Length} reasons for {batch.Recipients.Count} recipients"));
             }
 
-            _metrics.Checked(batch.Recipients.Count, SenderMetrics.Since(started));
+            _metrics.Checked(batch.Recipients.Count, Stopwatch.GetElapsedTime(started));
             foreach (var waiter in batch.Waiters)
             {
                 var verdicts = new Verdict[waiter.Count];
@@ -151,23 +151,29 @@ public sealed class CheckBatcher : IDisposable
         }
         catch (RpcException error)
         {
-            _metrics.Failed(error.StatusCode);
-            SenderLog.GateFailed(_logger, error.StatusCode, error.Status.Detail, batch.Recipients.Count, profile.BrandCode);
-            foreach (var waiter in batch.Waiters)
-            {
-                waiter.Done.TrySetResult(Enumerable.Repeat(Verdict.Unanswered(error.StatusCode), waiter.Count).ToArray());
-            }
+            Unanswered(batch, error.StatusCode, error.Status.Detail);
         }
 #pragma warning disable CA1031 // Whatever failed, every waiter gets an answer: a caller left waiting is worse than "try later".
         catch (Exception error)
 #pragma warning restore CA1031
         {
-            _metrics.Failed(StatusCode.Unknown);
-            SenderLog.GateFailed(_logger, StatusCode.Unknown, error.Message, batch.Recipients.Count, profile.BrandCode);
-            foreach (var waiter in batch.Waiters)
-            {
-                waiter.Done.TrySetResult(Enumerable.Repeat(Verdict.Unanswered(StatusCode.Unknown), waiter.Count).ToArray());
-            }
+            Unanswered(batch, StatusCode.Unknown, error.Message);
+        }
+    }
+
+    /// <summary>Every question of a Check the gate did not answer: "try later", with the status.</summary>
+    private void Unanswered(Batch batch, StatusCode status, string detail)
+    {
+        _metrics.Failed(status);
+        SenderLog.GateFailed(_logger, status, detail, batch.Recipients.Count, batch.Profile.BrandCode);
+        Answer(batch, status);
+    }
+
+    private static void Answer(Batch batch, StatusCode status)
+    {
+        foreach (var waiter in batch.Waiters)
+        {
+            waiter.Done.TrySetResult(Enumerable.Repeat(Verdict.Unanswered(status), waiter.Count).ToArray());
         }
     }
 
@@ -183,10 +189,7 @@ public sealed class CheckBatcher : IDisposable
         foreach (var batch in open)
         {
             batch.Timer?.Dispose();
-            foreach (var waiter in batch.Waiters)
-            {
-                waiter.Done.TrySetResult(Enumerable.Repeat(Verdict.Unanswered(StatusCode.Unavailable), waiter.Count).ToArray());
-            }
+            Answer(batch, StatusCode.Unavailable);
         }
     }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -42,6 +43,31 @@ public static class SenderHost
             .AddMeter(SenderMetrics.MeterName, adapterMeter)
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         return builder;
+    }
+
+    /// <summary>
+    /// An adapter's process: each of <paramref name="problems"/> said on <paramref name="error"/> and exit 2, or the
+    /// service <paramref name="build"/> makes run until stopped (SIGTERM), exit 0.
+    /// </summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> problems, Func<WebApplication> build, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentNullException.ThrowIfNull(build);
+        ArgumentNullException.ThrowIfNull(error);
+        foreach (string problem in problems)
+        {
+            await error.WriteLineAsync(problem);
+        }
+
+        if (problems.Count > 0)
+        {
+            return 2;
+        }
+
+        await using var app = build();
+        await app.StartAsync(cancellationToken);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
     }
 
     /// <summary>/metrics, /healthz and /readyz, on the admin port only.</summary>

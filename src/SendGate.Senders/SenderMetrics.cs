@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Grpc.Core;
 
@@ -37,6 +36,4 @@ public sealed class SenderMetrics : IDisposable
     public void Failed(StatusCode status) => _failures.Add(1, _adapter, new("status", status.ToString()));
 
     public void Dispose() => _meter.Dispose();
-
-    internal static TimeSpan Since(long timestamp) => Stopwatch.GetElapsedTime(timestamp);
 }

@@ -20,7 +20,7 @@ internal sealed class PolicyClient : IDisposable
     }
 
     /// <summary>An RCPT request as smtpd sends it (with the attributes the service must ignore), and the action answered.</summary>
-    public Task<string> RcptAsync(string recipient, string policyContext = "acme", string saslUsername = "") => AskAsync(new Dictionary<string, string>
+    public Task<string> RcptAsync(string recipient, string policyContext = "acme", string saslUsername = "", TimeSpan? patience = null) => AskAsync(new Dictionary<string, string>
     {
         ["request"] = "smtpd_access_policy",
         ["protocol_state"] = "RCPT",
@@ -34,9 +34,9 @@ internal sealed class PolicyClient : IDisposable
         ["sasl_method"] = saslUsername.Length > 0 ? "plain" : string.Empty,
         ["sasl_username"] = saslUsername,
         ["policy_context"] = policyContext,
-    });
+    }, patience);
 
-    public async Task<string> AskAsync(IReadOnlyDictionary<string, string> attributes)
+    public async Task<string> AskAsync(IReadOnlyDictionary<string, string> attributes, TimeSpan? patience = null)
     {
         var request = new StringBuilder();
         foreach (var (name, value) in attributes)
@@ -45,15 +45,18 @@ internal sealed class PolicyClient : IDisposable
         }
 
         await SendRawAsync(request.Append('\n').ToString());
-        return await ReadAnswerAsync();
+        return await ReadAnswerOrCloseAsync(patience) ?? throw new IOException("the policy service closed the connection");
     }
 
     public async Task SendRawAsync(string text) => await _stream!.WriteAsync(Encoding.UTF8.GetBytes(text));
 
-    /// <summary>The action of the next answer ("action=X" then an empty line); null when the service closed the connection.</summary>
-    public async Task<string?> ReadAnswerOrCloseAsync()
+    /// <summary>
+    /// The action of the next answer ("action=X" then an empty line); null when the service closed the connection.
+    /// <paramref name="patience"/> is how long the caller (Postfix) waits; 30 s by default, only to bound a hang.
+    /// </summary>
+    public async Task<string?> ReadAnswerOrCloseAsync(TimeSpan? patience = null)
     {
-        string? line = await _reader!.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        string? line = await _reader!.ReadLineAsync().WaitAsync(patience ?? TimeSpan.FromSeconds(30));
         if (line is null)
         {
             return null;
@@ -63,8 +66,6 @@ internal sealed class PolicyClient : IDisposable
         Assert.Equal(string.Empty, await _reader.ReadLineAsync());
         return line["action=".Length..];
     }
-
-    private async Task<string> ReadAnswerAsync() => await ReadAnswerOrCloseAsync() ?? throw new IOException("the policy service closed the connection");
 
     public void Dispose()
     {

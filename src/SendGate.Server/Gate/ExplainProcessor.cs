@@ -31,7 +31,8 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
             return Rejections.ExplainNeedsOneRecipient;
         }
 
-        if (shard.Refuse(request.BrandCode) is { } elsewhere)
+        bool resolved = TryResolve(request, channel, out var recipient, out string normalized, out var error);
+        if ((shard.Refuse(request.BrandCode) ?? (resolved ? shard.Refuse(request.BrandCode, recipient) : null)) is { } elsewhere)
         {
             return elsewhere;
         }
@@ -41,7 +42,8 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
             return refused;
         }
 
-        var response = Answer(request, channel, type);
+        var response = resolved ? Answer(request, channel, type, recipient, normalized)
+            : new ExplainResponse { Watermark = watermarks.Current.Message, Reason = Core.Domain.Reason.DeniedInvalidRecipient.ToWire(), Detail = "invalid recipient: " + error.Describe() };
         metrics.RecordExplain(client.Name);
         if (decisions.Enabled)
         {
@@ -54,23 +56,10 @@ internal sealed class ExplainProcessor(ConsentStore store, RecipientHasher hashe
         return response;
     }
 
-    private ExplainResponse Answer(ExplainRequest request, Core.Domain.Channel channel, Core.Domain.RecipientType type)
+    private ExplainResponse Answer(ExplainRequest request, Core.Domain.Channel channel, Core.Domain.RecipientType type, RecipientKey recipient, string normalized)
     {
         var context = rules.Context(request.IysCode, GateRules.Kind((ulong)(long)request.Kind));
         var response = new ExplainResponse { Watermark = watermarks.Current.Message };
-        if (!TryResolve(request, channel, out var recipient, out string normalized, out var error))
-        {
-            response.Reason = Core.Domain.Reason.DeniedInvalidRecipient.ToWire();
-            response.Detail = "invalid recipient: " + error.Describe();
-            return response;
-        }
-
-        if (shard.Refuse(request.BrandCode, recipient) is { } elsewhere)
-        {
-            response.Reason = Core.Domain.Reason.DeniedShardUnavailable.ToWire();
-            response.Detail = elsewhere.Sentence;
-            return response;
-        }
 
         var key = new ConsentKey(request.BrandCode, channel, type, recipient);
         var lookup = store.Index.Lookup(key);
