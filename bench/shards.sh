@@ -32,6 +32,7 @@ trap cleanup EXIT
 bash "$ENG_DIR/kafka.sh" start
 topic=sendgate.shards.$$
 bash "$ENG_DIR/kafka.sh" create-topic "$topic" 3 compact
+bash "$ENG_DIR/kafka.sh" create-topic "$topic.closures" 1 compact # Placement=Brand: line closures on their own topic
 dotnet "$CLI" generate --brands 6 --recipients "$recipients" --seed 7 --out "$work/consents.jsonl" --quiet
 cat > "$work/publish.json" <<JSON
 { "Hashing": { "Key": "$key" }, "Feed": { "Kafka": { "Placement": "Brand", "Properties": { "api.version.request": "false", "broker.version.fallback": "0.9.0.1" } } } }
@@ -48,7 +49,7 @@ run() { # run "0,1,2" | "0,1 2" | "0 1 2": one shard process per word
   for shard in $layout; do
     local grpc=$((50061 + index)) admin=$((9471 + index))
     local env=(DOTNET_ENVIRONMENT=Production "Urls=http://127.0.0.1:$grpc" "Admin__Url=http://127.0.0.1:$admin" "Feed__Kind=Kafka"
-      "Feed__Kafka__BootstrapServers=127.0.0.1:9092" "Feed__Kafka__Topic=$topic" "Feed__Kafka__DeadLetterTopic=$topic.dlq"
+      "Feed__Kafka__BootstrapServers=127.0.0.1:9092" "Feed__Kafka__Topic=$topic" "Feed__Kafka__DeadLetterTopic=$topic.dlq" "Feed__Kafka__Placement=Brand"
       "Feed__Kafka__GroupId=shards-$$-$index" "Feed__Kafka__Properties__api.version.request=false" "Feed__Kafka__Properties__broker.version.fallback=0.9.0.1"
       "Index__Records=None" "Logging__LogLevel__Default=Warning")
     local p=0

@@ -122,24 +122,36 @@ public sealed class ShardedGate : IDisposable
             return (Indices: group.Value, Answer: answer);
         }).ToArray();
         var reasons = new byte[count];
-        var merged = new CheckResponse { RequestId = request.RequestId, Watermark = new Watermark() };
-        foreach (var (indices, answer) in await Task.WhenAll(parts).ConfigureAwait(false))
+        var answers = await Task.WhenAll(parts).ConfigureAwait(false);
+        foreach (var (indices, answer) in answers)
         {
             for (int j = 0; j < indices.Count; j++)
             {
                 reasons[indices[j]] = answer is null ? (byte)Reason.DeniedShardUnavailable : answer.Reasons[j];
             }
-
-            if (answer?.Watermark is { } watermark)
-            {
-                merged.Watermark.Positions.Add(watermark.Positions);
-                merged.Watermark.Version = Math.Max(merged.Watermark.Version, watermark.Version);
-            }
         }
 
+        var merged = new CheckResponse { RequestId = request.RequestId, Watermark = Merge([.. answers.Select(part => part.Answer?.Watermark).OfType<Watermark>()]) };
         merged.Reasons = Google.Protobuf.ByteString.CopyFrom(reasons);
         merged.Allowed = (uint)reasons.Count(reason => reason is >= 1 and <= 15);
         merged.Counts.Add(reasons.GroupBy(reason => reason).OrderBy(group => group.Key).Select(group => new ReasonCount { Reason = (Reason)group.Key, Count = (uint)group.Count() }));
+        return merged;
+    }
+
+    /// <summary>
+    /// The watermark of an answer put together from several shards': each stream at the lowest offset any part
+    /// was answered at (the line-closure topic, which every shard reads, appears once), fresh as of the stalest
+    /// part, and the highest version and newest change seen.
+    /// </summary>
+    private static Watermark Merge(IReadOnlyList<Watermark> parts)
+    {
+        var merged = new Watermark();
+        merged.Positions.AddRange(parts.SelectMany(part => part.Positions)
+            .GroupBy(position => (position.Topic, position.Partition))
+            .Select(stream => stream.MinBy(position => position.Offset)!));
+        merged.Version = parts.Select(part => part.Version).DefaultIfEmpty().Max();
+        merged.NewestChangeTime = parts.Select(part => part.NewestChangeTime).Where(time => time is not null).MaxBy(time => time.ToDateTimeOffset());
+        merged.FreshAsOf = parts.Count > 0 && parts.All(part => part.FreshAsOf is not null) ? parts.MinBy(part => part.FreshAsOf.ToDateTimeOffset())!.FreshAsOf : null;
         return merged;
     }
 

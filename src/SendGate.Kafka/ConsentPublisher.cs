@@ -13,12 +13,12 @@ namespace SendGate.Kafka;
 /// by the consent key (closures: the recipient key) so that compaction keeps the latest state
 /// per tuple and one tuple's changes stay in one partition, in order. Placed by the key's hash
 /// (librdkafka's partitioner), or with <see cref="ConsentPlacement.Brand"/> on the brand's partition
-/// (<see cref="BrandPlacement"/>) so that shards can serve brands whole — and then a line closure,
-/// which has no brand, goes to every partition. Produces asynchronously; <see cref="Flush"/> waits
-/// for every acknowledgement and the counts say what was delivered (messages: a closure placed by
-/// brand is one per partition).
+/// (<see cref="BrandPlacement"/>) so that shards can serve brands whole. A line closure, which has no
+/// brand, goes to <paramref name="closureTopic"/> when there is one (<see cref="KafkaFeedOptions.ClosureTopic"/>:
+/// every gate reads it), else on the consent topic like a change. Produces asynchronously;
+/// <see cref="Flush"/> waits for every acknowledgement and the counts say what was delivered.
 /// </summary>
-public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, string topic, uint keyId, PlacementMap? placement = null) : IDisposable
+public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, string topic, uint keyId, PlacementMap? placement = null, string? closureTopic = null) : IDisposable
 {
     private long _delivered;
     private long _failed;
@@ -31,25 +31,43 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
     /// <summary>The reason of the first failed delivery, if any.</summary>
     public string? FirstFailure => Volatile.Read(ref _firstFailure);
 
-    /// <summary>A publisher for <paramref name="options"/>' topic and placement (for Brand, the topic's partition count is asked once).</summary>
+    /// <summary>
+    /// A publisher for <paramref name="options"/>' topics and placement. For Brand, the consent topic's partition
+    /// count is asked once; a closure topic must exist with the one partition gates read.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A topic the placement needs is missing or has the wrong shape; the message says which.</exception>
     public static ConsentPublisher Create(KafkaFeedOptions options, ILogger logger, uint keyId)
     {
         ArgumentNullException.ThrowIfNull(options);
         var producer = KafkaClients.Producer(options, logger);
-        if (options.Placement == ConsentPlacement.Key)
+        string? closures = options.EffectiveClosureTopic;
+        if (options.Placement == ConsentPlacement.Key && closures is null)
         {
             return new ConsentPublisher(producer, options.Topic, keyId);
         }
 
-        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-        var topic = admin.GetMetadata(options.Topic, options.RequestTimeout).Topics.SingleOrDefault(t => t.Topic == options.Topic);
-        if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+            PlacementMap? placement = null;
+            if (options.Placement == ConsentPlacement.Brand)
+            {
+                int partitions = PartitionCount(admin, options.Topic, options.RequestTimeout, "Feed:Kafka:Placement=Brand needs the topic's partition count");
+                placement = options.PlacementMap(partitions);
+            }
+
+            if (closures is not null && PartitionCount(admin, closures, options.RequestTimeout, "Line closures go to their own topic (Feed:Kafka:ClosureTopic)") != 1)
+            {
+                throw new InvalidOperationException($"The line-closure topic {closures} must have exactly one partition: every gate reads it whole.");
+            }
+
+            return new ConsentPublisher(producer, options.Topic, keyId, placement, closures);
+        }
+        catch
         {
             producer.Dispose();
-            throw new InvalidOperationException($"Feed:Kafka:Placement=Brand needs the topic's partition count, and {options.Topic} does not exist ({topic?.Error.Reason ?? "no metadata"}): create it first.");
+            throw;
         }
-
-        return new ConsentPublisher(producer, options.Topic, keyId, options.PlacementMap(topic.Partitions.Count));
     }
 
     public void Publish(ConsentChange change)
@@ -62,16 +80,7 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
     public void Publish(LineClosure closure)
     {
         var message = Message(FeedEventMapping.MessageKey(closure), FeedEventMapping.ToEvent(closure, keyId));
-        if (placement is null)
-        {
-            Produce(new TopicPartition(topic, Partition.Any), message);
-            return;
-        }
-
-        for (int partition = 0; partition < placement.Partitions; partition++)
-        {
-            Produce(new TopicPartition(topic, partition), message); // every shard applies every closure
-        }
+        Produce(closureTopic is null ? new TopicPartition(topic, Partition.Any) : new TopicPartition(closureTopic, 0), message);
     }
 
     /// <summary>A dead letter (already redacted by <see cref="DeadLetterFactory"/>) to <paramref name="deadLetterTopic"/>, delivered and counted with the events.</summary>
@@ -85,6 +94,12 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
     public void Flush(CancellationToken cancellationToken) => producer.Flush(cancellationToken);
 
     public void Dispose() => producer.Dispose();
+
+    private static int PartitionCount(IAdminClient admin, string name, TimeSpan timeout, string why)
+    {
+        var (partitions, problem) = KafkaClients.Describe(admin, name, timeout);
+        return partitions > 0 ? partitions : throw new InvalidOperationException($"{why}, and {name} does not exist ({problem}): create it first.");
+    }
 
     private static Message<byte[]?, byte[]?> Message(byte[] key, Contracts.V1.FeedEvent feedEvent) => new() { Key = key, Value = feedEvent.ToByteArray() };
 

@@ -25,14 +25,15 @@ internal sealed class DeadLetterWriter(
 
     public long Written => Interlocked.Read(ref _written);
 
-    public void Write(string reason, int partition, long offset, byte[]? key, byte[]? value, CancellationToken cancellationToken)
+    public void Write(string reason, TopicPartition source, long offset, byte[]? key, byte[]? value, CancellationToken cancellationToken)
     {
-        var letter = factory.Create(reason, options.Topic, partition, offset, key, value, ParseOrNull(value));
+        ArgumentNullException.ThrowIfNull(source);
+        var letter = factory.Create(reason, source.Topic, source.Partition.Value, offset, key, value, ParseOrNull(value));
         var message = new Message<byte[]?, byte[]?> { Key = letter.OriginalKey.IsEmpty ? null : letter.OriginalKey.ToByteArray(), Value = Google.Protobuf.MessageExtensions.ToByteArray(letter) };
         _retry.Execute(token => producer.ProduceAsync(options.DeadLetterTopic, message, token).GetAwaiter().GetResult(), cancellationToken);
         Interlocked.Increment(ref _written);
         metrics.RecordDeadLettered();
-        KafkaLog.DeadLettered(logger, options.Topic, partition, offset, options.DeadLetterTopic, reason);
+        KafkaLog.DeadLettered(logger, source.Topic, source.Partition.Value, offset, options.DeadLetterTopic, reason);
     }
 
     public void Dispose() => producer.Dispose();

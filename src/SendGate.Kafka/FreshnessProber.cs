@@ -5,8 +5,8 @@ namespace SendGate.Kafka;
 
 /// <summary>
 /// The freshness probe's own thread (each probe is a broker round trip per partition): every
-/// interval it records the partitions' ends as a <see cref="FreshnessProbes.Probe"/>, and
-/// notices partitions added to the topic. Broker trouble is logged once, and recovery once;
+/// interval it records the ends of what the gate reads (<see cref="FeedStreams"/>) as a
+/// <see cref="FreshnessProbes.Probe"/>, and notices partitions added to the consent topic. Broker trouble is logged once, and recovery once;
 /// meanwhile freshness stops advancing and the staleness policy takes over.
 /// </summary>
 internal sealed class FreshnessProber<TKey, TValue>(
@@ -14,7 +14,7 @@ internal sealed class FreshnessProber<TKey, TValue>(
     IAdminClient admin,
     PartitionDiscovery discovery,
     FreshnessProbes probes,
-    ShardMembership shard,
+    FeedStreams streams,
     KafkaFeedOptions options,
     ILogger logger,
     TimeProvider clock) : IDisposable
@@ -23,7 +23,7 @@ internal sealed class FreshnessProber<TKey, TValue>(
     private Task? _running;
     private int _partitions;
 
-    /// <summary>The topic's partition count as last seen.</summary>
+    /// <summary>The consent topic's partition count as last seen.</summary>
     public int Partitions => Volatile.Read(ref _partitions);
 
     public void Start(int partitions)
@@ -48,13 +48,13 @@ internal sealed class FreshnessProber<TKey, TValue>(
             {
                 var at = clock.GetUtcNow();
                 int partitions = discovery.PartitionCount(admin);
-                var (_, ends) = discovery.Offsets(consumer, 0, partitions);
+                var (_, ends) = discovery.Ends(consumer, partitions);
                 if (partitions > Partitions)
                 {
                     Volatile.Write(ref _partitions, partitions);
                 }
 
-                probes.Add(new FreshnessProbes.Probe(at, shard.Mask(ends)));
+                probes.Add(new FreshnessProbes.Probe(at, streams.Mask(ends)));
                 if (failing)
                 {
                     failing = false;

@@ -21,14 +21,18 @@ internal sealed class FreshnessProbes(int capacity = 256)
     /// <summary>Adds a probe; false (dropped) when the consumer is already that many probes behind.</summary>
     public bool Add(Probe probe) => _pending.Count < capacity && TryEnqueue(probe);
 
-    /// <summary>The newest probe the applied <paramref name="positions"/> satisfy, removing it and all older ones; null when none.</summary>
+    /// <summary>
+    /// The newest probe the applied <paramref name="positions"/> satisfy, removing it and all older ones; null when none.
+    /// A probe shorter than the positions was taken before the consent topic grew, when its vector laid the streams
+    /// out differently: it is dropped unsatisfied, and a later one says how fresh the gate is.
+    /// </summary>
     public Probe? Satisfied(ReadOnlySpan<long> positions)
     {
         Probe? newest = null;
-        while (_pending.TryPeek(out var probe) && Reached(probe, positions))
+        while (_pending.TryPeek(out var probe) && (probe.Ends.Length < positions.Length || Reached(probe, positions)))
         {
             _pending.TryDequeue(out _);
-            newest = probe;
+            newest = probe.Ends.Length < positions.Length ? newest : probe;
         }
 
         return newest;

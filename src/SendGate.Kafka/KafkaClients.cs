@@ -22,9 +22,10 @@ public static class KafkaClients
             EnableAutoOffsetStore = false,
             EnablePartitionEof = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            // The feed reads partition, offset, key and value only: no topic string, timestamp or
-            // headers marshalled per message (a catch-up reads millions).
-            ConsumeResultFields = "none",
+            // The feed reads partition, offset, key and value only: no timestamp or headers marshalled per
+            // message (a catch-up reads millions), and the topic's name only when a gate reads two topics
+            // (line closures on their own: one short string per message tells the streams apart).
+            ConsumeResultFields = options.EffectiveClosureTopic is null ? "none" : "topic",
         };
         // Small fetches and acknowledgements must not wait for Nagle's algorithm (tens of ms of freshness).
         config.SocketNagleDisable ??= true;
@@ -70,6 +71,17 @@ public static class KafkaClients
             .SetLogHandler((_, message) => Log(logger, message))
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, "producer", error.Code.ToString(), error.Reason))
             .Build();
+    }
+
+    /// <summary>The topic's partition count, 0 when it does not exist (with the broker's reason, if it gave one).</summary>
+    /// <exception cref="KafkaException">The broker could not be asked.</exception>
+    public static (int Partitions, string? Problem) Describe(IAdminClient admin, string topic, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        var metadata = admin.GetMetadata(topic, timeout).Topics.SingleOrDefault(t => t.Topic == topic);
+        return metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0
+            ? (0, metadata?.Error.Reason ?? "no metadata")
+            : (metadata.Partitions.Count, null);
     }
 
     /// <summary>librdkafka's log line at the matching level.</summary>

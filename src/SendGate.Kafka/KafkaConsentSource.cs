@@ -10,11 +10,12 @@ using SendGate.Feed.Status;
 namespace SendGate.Kafka;
 
 /// <summary>
-/// The Kafka consent topic as a consent source. Every replica holds the whole index — or, as a shard
-/// (<see cref="ShardMembership"/>), its shard's partitions whole — so it reads them itself (assigned, not
-/// group-balanced) from the offsets recorded with the recovered checkpoint, or from the beginning for a store
-/// that starts empty. A shard's positions, freshness and backlog are its partitions' only. Message bytes go
-/// straight from librdkafka into the batch (<see cref="BatchSlices"/>): no array per message.
+/// The Kafka consent topic — and the line-closure topic, when closures have one — as a consent source. Every
+/// replica holds the whole index — or, as a shard (<see cref="ShardMembership"/>), its shard's partitions whole,
+/// and every closure — so it reads them itself (assigned, not group-balanced) from the offsets recorded with the
+/// recovered checkpoint, or from the beginning for a store that starts empty. Positions, freshness and backlog
+/// are those of what it reads (<see cref="FeedStreams"/>). Message bytes go straight from librdkafka into the
+/// batch (<see cref="BatchSlices"/>): no array per message.
 /// A batch is fresh as of the newest freshness probe its end offsets reach: everything that
 /// existed at that moment is then applied (Kafka 0.9 has no message timestamps to tell it).
 /// </summary>
@@ -29,6 +30,7 @@ public sealed class KafkaConsentSource(
     private const string TombstoneReason = "the value is null (a tombstone): consent records are never deleted; publish a RET or a line closure instead";
 
     private readonly KafkaFeedOptions _options = options.Value;
+    private readonly FeedStreams _streams = new(options.Value.Topic, options.Value.EffectiveClosureTopic, shard);
     private readonly BatchSlices _slices = new();
     private readonly FreshnessProbes _probes = new();
     private PartitionDiscovery? _discovery;
@@ -40,7 +42,8 @@ public sealed class KafkaConsentSource(
     private long[] _read = [];
     private long[] _initialEnds = [];
 
-    public string Name => "kafka:" + _options.Topic;
+    /// <summary>"kafka:TOPIC", or "kafka:TOPIC+CLOSURES": durable state recorded over one layout is not resumed over the other.</summary>
+    public string Name => "kafka:" + _options.Topic + (_streams.Closures is { } closures ? "+" + closures : "");
 
     public string DisplayName => Name;
 
@@ -49,7 +52,7 @@ public sealed class KafkaConsentSource(
 
     public long[] Open(FeedResumePoint? resumePoint, CancellationToken cancellationToken)
     {
-        var discovery = _discovery = new PartitionDiscovery(_options, logger, clock);
+        var discovery = _discovery = new PartitionDiscovery(_options, _streams, logger, clock);
         _consumer = new ConsumerBuilder<ByteSlice, ByteSlice>(KafkaClients.ConsumerConfig(_options))
             .SetKeyDeserializer(_slices)
             .SetValueDeserializer(_slices)
@@ -58,18 +61,18 @@ public sealed class KafkaConsentSource(
             .Build();
         _admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
         _deadLetters = new DeadLetterWriter(KafkaClients.Producer(_options, logger), new DeadLetterFactory(factory.Hasher, clock), metrics, _options, logger);
-        _offsets = new AppliedOffsets(_options.Topic);
+        _offsets = new AppliedOffsets(_streams);
 
         int partitions = discovery.WaitForPartitions(_admin, cancellationToken);
         shard.Opened(partitions);
         var (at, lows, allHighs) = discovery.WaitForEnds(_consumer, partitions, cancellationToken);
-        var highs = shard.Mask(allHighs);
-        var starts = StartPositions(resumePoint, shard.Mask(lows), highs);
-        _consumer.Assign(Enumerable.Range(0, partitions).Where(shard.Holds).Select(p => new TopicPartitionOffset(_options.Topic, p, starts[p])));
+        var highs = _streams.Mask(allHighs);
+        var starts = StartPositions(resumePoint, _streams.Mask(lows), highs);
+        _consumer.Assign(_streams.Assignment(starts));
         _read = (long[])starts.Clone();
         _initialEnds = highs;
         _probes.Add(new FreshnessProbes.Probe(at, highs));
-        _prober = new FreshnessProber<ByteSlice, ByteSlice>(_consumer, _admin, discovery, _probes, shard, _options, logger, clock);
+        _prober = new FreshnessProber<ByteSlice, ByteSlice>(_consumer, _admin, discovery, _probes, _streams, _options, logger, clock);
         _prober.Start(partitions);
         long backlog = highs.Sum() - starts.Sum();
         string version = Library.VersionString;
@@ -78,6 +81,16 @@ public sealed class KafkaConsentSource(
         {
             KafkaLog.ServingShard(logger, _options.Topic, string.Join(',', shard.Held), partitions);
         }
+
+        if (_streams.Closures is { } closures)
+        {
+            KafkaLog.ReadingClosures(logger, closures);
+        }
+        else
+        {
+            WarnOfUnreadClosures();
+        }
+
         return starts;
     }
 
@@ -105,9 +118,9 @@ public sealed class KafkaConsentSource(
                 break;
             }
 
-            int partition = result.Partition.Value;
-            batch.Add(result.Message.Value, result.Message.Key, partition, result.Offset.Value);
-            _read[partition] = result.Offset.Value + 1;
+            int index = _streams.IndexOf(result.Topic, result.Partition.Value, _read.Length);
+            batch.Add(result.Message.Value, result.Message.Key, index, result.Offset.Value);
+            _read[index] = result.Offset.Value + 1;
             timeout = TimeSpan.Zero; // the rest of the batch is what is already fetched
         }
 
@@ -118,22 +131,31 @@ public sealed class KafkaConsentSource(
     public DecodedEvent Decode(EventBatch batch, int index)
     {
         var payload = batch.Payload(index, out bool tombstone);
-        return tombstone ? DecodedEvent.Rejected(TombstoneReason) : FeedEventMapping.Decode(payload, factory);
+        if (tombstone)
+        {
+            return DecodedEvent.Rejected(TombstoneReason);
+        }
+
+        var decoded = FeedEventMapping.Decode(payload, factory);
+        return decoded.Kind == DecodedEventKind.Change && _streams.IsClosures(batch.Partition(index), batch.EndPositions.Length)
+            ? DecodedEvent.Rejected($"a consent change on the line-closure topic {_streams.Closures}: shards read that topic whole, so consent changes go on {_streams.Consents}, placed by brand")
+            : decoded;
     }
 
     public void Reject(EventBatch batch, int index, string reason, CancellationToken cancellationToken) =>
-        _deadLetters!.Write(reason, batch.Partition(index), batch.Position(index), batch.KeyCopy(index), batch.PayloadCopy(index), cancellationToken);
+        _deadLetters!.Write(reason, _streams.At(batch.Partition(index), batch.EndPositions.Length), batch.Position(index), batch.KeyCopy(index), batch.PayloadCopy(index), cancellationToken);
 
     public void Applied(EventBatch batch) => _offsets!.Store(_consumer!, batch.EndPositions);
 
     public IReadOnlyList<FeedPosition> Positions(long[] applied)
     {
         var positions = new List<FeedPosition>(applied.Length);
-        for (int partition = 0; partition < applied.Length; partition++)
+        for (int index = 0; index < applied.Length; index++)
         {
-            if (shard.Holds(partition))
+            if (_streams.Reads(index, applied.Length))
             {
-                positions.Add(new FeedPosition(_options.Topic, partition, applied[partition], Math.Max(End(partition), -1)));
+                var at = _streams.At(index, applied.Length);
+                positions.Add(new FeedPosition(at.Topic, at.Partition.Value, applied[index], Math.Max(End(index, applied.Length), -1)));
             }
         }
 
@@ -143,9 +165,9 @@ public sealed class KafkaConsentSource(
     public long Backlog(long[] applied)
     {
         long backlog = 0;
-        for (int partition = 0; partition < applied.Length; partition++)
+        for (int index = 0; index < applied.Length; index++)
         {
-            backlog += shard.Holds(partition) ? Math.Max(0, End(partition) - applied[partition]) : 0;
+            backlog += _streams.Reads(index, applied.Length) ? Math.Max(0, End(index, applied.Length) - applied[index]) : 0;
         }
 
         return backlog;
@@ -163,55 +185,84 @@ public sealed class KafkaConsentSource(
         }
     }
 
-    /// <summary>The partition's end as the consumer last saw it (local, no broker round trip); at first the start-up probe's.</summary>
-    private long End(int partition)
+    /// <summary>The stream's end as the consumer last saw it (local, no broker round trip); at first the start-up probe's.</summary>
+    private long End(int index, int length)
     {
-        long end = _consumer?.GetWatermarkOffsets(new TopicPartition(_options.Topic, partition)).High.Value ?? -1;
-        return end >= 0 ? end : partition < _initialEnds.Length ? _initialEnds[partition] : -1;
+        long end = _consumer?.GetWatermarkOffsets(_streams.At(index, length)).High.Value ?? -1;
+        return end >= 0 ? end : length == _initialEnds.Length ? _initialEnds[index] : -1;
     }
 
-    /// <summary>Each partition from its recorded offset when it lies within the partition, else from the beginning.</summary>
+    /// <summary>
+    /// Each stream read from its recorded offset when it lies within the stream, else from the beginning; consent
+    /// partitions the checkpoint did not know (the topic grew since) from the beginning too.
+    /// </summary>
     private long[] StartPositions(FeedResumePoint? resume, long[] lows, long[] highs)
     {
-        var starts = (long[])lows.Clone();
-        for (int partition = 0; partition < starts.Length && resume is not null && partition < resume.Positions.Count; partition++)
+        if (resume is null)
         {
-            long offset = resume.Positions[partition];
-            if (offset >= lows[partition] && offset <= highs[partition])
+            return (long[])lows.Clone();
+        }
+
+        const long Unknown = -1;
+        var recorded = _streams.Resize(resume.Positions, _streams.Partitions(lows.Length), _ => Unknown);
+        var starts = (long[])lows.Clone();
+        for (int index = 0; index < starts.Length; index++)
+        {
+            long offset = recorded[index];
+            var at = _streams.At(index, starts.Length);
+            if (!_streams.Reads(index, starts.Length) || offset == Unknown)
             {
-                starts[partition] = offset;
-                KafkaLog.Resuming(logger, _options.Topic, partition, offset);
+                continue;
+            }
+
+            if (offset >= lows[index] && offset <= highs[index])
+            {
+                starts[index] = offset;
+                KafkaLog.Resuming(logger, at.Topic, at.Partition.Value, offset);
             }
             else
             {
-                KafkaLog.ResumeOutOfRange(logger, _options.Topic, partition, offset, lows[partition], highs[partition]);
+                KafkaLog.ResumeOutOfRange(logger, at.Topic, at.Partition.Value, offset, lows[index], highs[index]);
             }
         }
 
         return starts;
     }
 
+    /// <summary>
+    /// A gate reading closures from the consent topic beside a topic named as a brand-placed set's closure topic is
+    /// most likely misconfigured — it would never see a closure published there — so it says so, loudly, once.
+    /// </summary>
+    private void WarnOfUnreadClosures()
+    {
+        string conventional = _options.Topic + ".closures";
+        try
+        {
+            if (KafkaClients.Describe(_admin!, conventional, _options.RequestTimeout).Partitions > 0)
+            {
+                KafkaLog.ClosuresUnread(logger, conventional, _options.Topic);
+            }
+        }
+        catch (KafkaException)
+        {
+            // Only a warning's check: the feed does not depend on it.
+        }
+    }
+
     /// <summary>Partitions added to the topic while running are read from their beginning.</summary>
     private void AssignNewPartitions(IConsumer<ByteSlice, ByteSlice> consumer)
     {
         int known = _prober!.Partitions;
-        int before = _read.Length;
+        int before = _streams.Partitions(_read.Length);
         if (known <= before)
         {
             return;
         }
 
         var (lows, _) = _discovery!.Offsets(consumer, before, known);
-        var read = new long[known];
-        _read.CopyTo(read, 0);
-        for (int partition = before; partition < known; partition++)
-        {
-            read[partition] = shard.Holds(partition) ? lows[partition - before] : 0;
-        }
-
-        _read = read;
+        _read = _streams.Resize(_read, known, partition => shard.Holds(partition) ? lows[partition - before] : 0);
         shard.Opened(known);
-        consumer.IncrementalAssign(Enumerable.Range(before, known - before).Where(shard.Holds).Select(p => new TopicPartitionOffset(_options.Topic, p, lows[p - before])));
+        consumer.IncrementalAssign(_streams.Assignment(_read, before).Where(start => start.Topic == _options.Topic));
         KafkaLog.PartitionsAdded(logger, _options.Topic, before, known);
     }
 

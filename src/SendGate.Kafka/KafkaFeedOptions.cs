@@ -78,12 +78,25 @@ public sealed class KafkaFeedOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How publishers (sendgate publish, the İYS connector) place changes: by the consent key's hash (default), or
-    /// on the brand's partition (<see cref="Core.Domain.BrandPlacement"/>, closures on every partition), which
-    /// sharded gates (Shard:Partitions) need. Choose before the topic's first event: a topic mixing both placements
-    /// spreads a tuple's history over two partitions.
+    /// How publishers (sendgate publish, the İYS connector, a gate's own RETs) place changes: by the consent key's
+    /// hash (default), or on the brand's partition (<see cref="Core.Domain.BrandPlacement"/>, line closures on
+    /// <see cref="ClosureTopic"/>), which sharded gates (Shard:Partitions) need. Choose before the topic's first
+    /// event: a topic mixing both placements spreads a tuple's history over two partitions.
     /// </summary>
     public ConsentPlacement Placement { get; set; } = ConsentPlacement.Key;
+
+    /// <summary>
+    /// The topic line closures are published to and read from, beside <see cref="Topic"/>: one partition, read
+    /// whole by every gate, shard or not (a closure has no brand, and voids the recipient's consents of every
+    /// brand). Unset: with Placement=Brand, "&lt;Topic&gt;.closures"; with Placement=Key, none — closures go on the
+    /// consent topic with everything else. Closures combine by time (<see cref="Core.Consent.LineClosureRule"/>),
+    /// so reading them from a second topic, in no order relative to the consents, gives the same state.
+    /// </summary>
+    public string? ClosureTopic { get; set; }
+
+    /// <summary>Where closures are, per <see cref="ClosureTopic"/>; null: on the consent topic.</summary>
+    public string? EffectiveClosureTopic => !string.IsNullOrWhiteSpace(ClosureTopic) ? ClosureTopic
+        : Placement == ConsentPlacement.Brand ? Topic + ".closures" : null;
 
     /// <summary>
     /// With Placement=Brand: brands too big for one shard, by brand code, and how many partitions each spreads its
@@ -107,6 +120,6 @@ public enum ConsentPlacement
     /// <summary>By the message key's hash: spreads evenly; every gate must read every partition.</summary>
     Key,
 
-    /// <summary>By brand: each brand on one partition, closures on all; shards serve brands whole.</summary>
+    /// <summary>By brand: each brand on one partition, closures on a topic of their own; shards serve brands whole.</summary>
     Brand,
 }

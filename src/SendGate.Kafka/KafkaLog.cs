@@ -49,4 +49,10 @@ internal static partial class KafkaLog
 
     [LoggerMessage(4015, LogLevel.Information, "Serving the shard of partitions {Partitions} of {Topic} ({Count} partitions): brands placed elsewhere are refused")]
     public static partial void ServingShard(ILogger logger, string topic, string partitions, int count);
+
+    [LoggerMessage(4016, LogLevel.Information, "Reading line closures from {Topic} (every gate reads it whole)")]
+    public static partial void ReadingClosures(ILogger logger, string topic);
+
+    [LoggerMessage(4017, LogLevel.Warning, "Topic {ClosureTopic} exists but this gate reads line closures from {Topic} only: closures published there are never applied. Set Feed:Kafka:Placement=Brand (or Feed:Kafka:ClosureTopic) as the publishers have it")]
+    public static partial void ClosuresUnread(ILogger logger, string closureTopic, string topic);
 }

@@ -78,21 +78,4 @@ public sealed class ShardMembership(ShardOptions options, KafkaFeedOptions? feed
         partition = Placement?.PartitionOf(brand, recipient) ?? -1;
         return _held is null || _held.Contains(partition);
     }
-
-    /// <summary>Partition ends with the partitions not held zeroed: a probe is satisfied by the partitions this gate reads.</summary>
-    public long[] Mask(long[] ends)
-    {
-        if (_held is null)
-        {
-            return ends;
-        }
-
-        var masked = new long[ends.Length];
-        for (int partition = 0; partition < ends.Length; partition++)
-        {
-            masked[partition] = _held.Contains(partition) ? ends[partition] : 0;
-        }
-
-        return masked;
-    }
 }

@@ -78,6 +78,24 @@ public sealed class PublishCommandTests(KafkaBroker broker) : IDisposable
         Assert.Contains("Hashing__Key", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Publish_ByBrand_WithoutTheClosureTopic_RefusesAndNamesIt()
+    {
+        string topic = "consents-no-closures";
+        await broker.CreateTopicAsync(topic, 2);
+        string jsonl = Path.Combine(_directory, "consents.jsonl");
+        await File.WriteAllTextAsync(jsonl, Consents.File);
+        string config = Path.Combine(_directory, "by-brand.json");
+        await File.WriteAllTextAsync(config, $$"""{ "Hashing": { "Key": "{{GateHost.KeyBase64}}" }, "Feed": { "Kafka": { "Placement": "Brand", "Properties": { "api.version.request": "false", "broker.version.fallback": "0.9.0.1" } } } }""");
+
+        var (exit, output, error) = await RunAsync("publish", "--from", jsonl, "--bootstrap", broker.Bootstrap, "--topic", topic, "--config", config, "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{topic}.closures does not exist", error, StringComparison.Ordinal);
+        Assert.Equal("", output); // nothing published
+        Assert.Empty(broker.ReadAll(topic, 2));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)

@@ -16,12 +16,13 @@ namespace SendGate.Kafka.Tests;
 /// replica) answer through <see cref="ShardedGate"/> exactly as one unsharded gate on the same topic; a shard
 /// refuses a brand placed elsewhere with a definite status; and with a shard's every replica gone, only its
 /// brands are denied (REASON_DENIED_SHARD_UNAVAILABLE) while the others are answered as before. A sliced brand's
-/// batch is split over the shards by its recipients' keys and merged back in order.
+/// batch is split over the shards by its recipients' keys and merged back in order. Line closures are on their own
+/// topic, which every shard reads whole.
 /// </summary>
 [Collection(SharedBroker.Name)]
 public sealed class ShardingTests(KafkaBroker broker)
 {
-    private const string Topic = "consents-sharded";
+    private const string Topic = "consents-sharded", Closures = Topic + ".closures";
     private const int Partitions = 3;
     private static readonly uint[] Brands = [.. Enumerable.Range(300_001, 9).Select(b => (uint)b)];
 
@@ -34,10 +35,12 @@ public sealed class ShardingTests(KafkaBroker broker)
     {
         Assert.Equal(Enumerable.Range(0, Partitions), Brands.Select(b => BrandPlacement.Partition(b, Partitions)).Distinct().Order()); // every shard holds brands
         await broker.CreateTopicAsync(Topic, Partitions);
+        await broker.CreateTopicAsync(Closures, 1);
         await broker.CreateTopicAsync(Topic + ".dlq", 1, "delete");
         await PublishAsync();
+        Assert.Equal(Brands.Length, broker.ReadAll(Closures).Count); // one per closure, not one per partition
 
-        using var whole = GateProcess.Start(broker.GateSettings(Topic, Topic + ".dlq"));
+        using var whole = GateProcess.Start(Unsharded());
         using var shard0 = GateProcess.Start(Shard(0));
         using var shard0Replica = GateProcess.Start(Shard(0));
         using var shard1 = GateProcess.Start(Shard(1));
@@ -65,7 +68,7 @@ public sealed class ShardingTests(KafkaBroker broker)
             var answered = await sharded.CheckAsync(Request(brand));
             Assert.Equal([Reason.AllowedConsent, Reason.DeniedRefused, Reason.DeniedNoConsent, Reason.DeniedLineClosed], expected.Reasons.Select(r => (Reason)r));
             Assert.Equal(expected.Reasons, answered.Reasons);
-            Assert.Equal([BrandPlacement.Partition(brand, Partitions)], answered.Watermark.Positions.Select(p => p.Partition)); // the shard's own watermark
+            Assert.Equal([(Topic, BrandPlacement.Partition(brand, Partitions)), (Closures, 0)], answered.Watermark.Positions.Select(p => (p.Topic, p.Partition))); // the shard's own watermark
             var explained = await sharded.ExplainAsync(new ExplainRequest { IysCode = 123456, BrandCode = brand, Channel = Channel.Mesaj, Recipient = Phone(brand, 2) });
             Assert.Equal(Reason.DeniedRefused, explained.Reason);
         }
@@ -74,7 +77,8 @@ public sealed class ShardingTests(KafkaBroker broker)
         var slicedAnswered = await sharded.CheckAsync(SlicedRequest());
         Assert.Equal(Enumerable.Range(1, SlicedPhones).Select(n => n % 2 == 1 ? Reason.AllowedConsent : Reason.DeniedRefused), slicedExpected.Reasons.Select(r => (Reason)r));
         Assert.Equal(slicedExpected.Reasons, slicedAnswered.Reasons); // split over the shards, merged in request order
-        Assert.Equal([0, 1, 2], slicedAnswered.Watermark.Positions.Select(p => p.Partition).Order());
+        Assert.Equal([0, 1, 2], slicedAnswered.Watermark.Positions.Where(p => p.Topic == Topic).Select(p => p.Partition).Order());
+        Assert.Equal((long)Brands.Length, slicedAnswered.Watermark.Positions.Single(p => p.Topic == Closures).Offset); // every shard's closures, once
         Assert.Equal((uint)(SlicedPhones / 2), slicedAnswered.Allowed);
 
         uint onShard1 = Brands.First(b => BrandPlacement.Partition(b, Partitions) == 1);
@@ -122,9 +126,17 @@ public sealed class ShardingTests(KafkaBroker broker)
 
     private Dictionary<string, string?> Shard(int partition)
     {
-        var settings = broker.GateSettings(Topic, Topic + ".dlq");
+        var settings = Unsharded();
         settings["Shard:Partitions:0"] = partition.ToString(CultureInfo.InvariantCulture);
         settings["Feed:Kafka:SlicedBrands:300010"] = "3";
+        return settings;
+    }
+
+    /// <summary>A gate of the brand-placed topic set: it reads the closure topic too.</summary>
+    private Dictionary<string, string?> Unsharded()
+    {
+        var settings = broker.GateSettings(Topic, Topic + ".dlq");
+        settings["Feed:Kafka:Placement"] = "Brand";
         return settings;
     }
 

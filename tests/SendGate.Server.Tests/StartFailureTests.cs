@@ -37,6 +37,24 @@ public sealed class StartFailureTests
         Assert.DoesNotContain("Fatal error", output, StringComparison.Ordinal);
     }
 
+    /// <summary>A shard's settings that cannot serve a brand-placed topic stop the start with the setting named.</summary>
+    [Theory]
+    [InlineData("--Feed:Kind=File", "Shard:Partitions needs Feed:Kind=Kafka")]
+    [InlineData("--Feed:Kind=Kafka", "Shard:Partitions needs Feed:Kafka:Placement=Brand")]
+    public async Task ShardWithoutBrandPlacement_EndsWithTheSetting_AndExitCode2(string feed, string expected)
+    {
+        var (exit, output) = await ExternalProgram.RunAsync("dotnet",
+        [
+            Path.Combine(AppContext.BaseDirectory, "sendgate-server.dll"),
+            "--urls", $"http://127.0.0.1:{GateHost.FreePort()}", "--admin-url", $"http://127.0.0.1:{GateHost.FreePort()}",
+            "--consents", Path.Combine(ExternalProgram.RepoRoot(), "src/SendGate.Server/sample/consents.sample.jsonl"),
+            "--Hashing:Key=" + GateHost.KeyBase64, feed, "--Feed:Kafka:BootstrapServers=127.0.0.1:1", "--Shard:Partitions:0=1",
+        ], limit: TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 2, $"exit {exit}: {output}");
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Started from another folder, the gate still reads the appsettings.json it is installed
     /// with (here: its single-line, timestamped log format), and a relative <c>--consents</c> is

@@ -2,7 +2,8 @@
 # Renders the manifests of a brand-sharded fleet: per shard a StatefulSet (REPLICAS replicas, each with its own
 # durable state on a volume), a PodDisruptionBudget (one replica always serving through drains), and a Service;
 # shard i serves partitions i, i+SHARDS, i+2·SHARDS, … of the PARTITIONS-partition consent topic, which every
-# publisher writes with Feed:Kafka:Placement=Brand. Pipe to kubectl apply -f -.
+# publisher writes with Feed:Kafka:Placement=Brand, and reads the one-partition line-closure topic
+# (sendgate.consents.closures) whole. Create both topics first. Pipe to kubectl apply -f -.
 #
 #   deploy/kubernetes/sharded/render.sh SHARDS PARTITIONS [REPLICAS] [IMAGE]
 #   deploy/kubernetes/sharded/render.sh 16 64 2 registry.example/sendgate:1.0 | kubectl apply -f -

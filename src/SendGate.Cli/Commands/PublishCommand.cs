@@ -78,7 +78,18 @@ internal static class PublishCommand
             using var reader = new LineReader(path);
             long length = reader.Length;
             bool csv = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
-            using var publisher = ConsentPublisher.Create(options, NullLogger.Instance, keyId);
+            ConsentPublisher publisher;
+            try
+            {
+                publisher = ConsentPublisher.Create(options, NullLogger.Instance, keyId);
+            }
+            catch (InvalidOperationException missing) // a topic the placement needs: named in the message
+            {
+                error.WriteLine(missing.Message);
+                return 2;
+            }
+
+            using var owned = publisher;
             var stopwatch = Stopwatch.StartNew();
             await using (progress is null ? null : ProgressDisplay.Start($"publishing {Path.GetFileName(path)}", progress, () => Sample(reader, length, stopwatch), TimeSpan.FromSeconds(5)))
             {
@@ -119,7 +130,7 @@ internal static class PublishCommand
 
             double seconds = stopwatch.Elapsed.TotalSeconds;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"published {publisher.Delivered} events to {options.Topic} ({publisher.Failed} failed), rejected {_rejected} lines{(_rejected > 0 ? " (line numbers above)" : "")}, {_lines} lines in {seconds:F1} s, {publisher.Delivered / Math.Max(seconds, 0.001):F0} events/s"));
+                $"published {publisher.Delivered} events to {options.Topic}{(options.EffectiveClosureTopic is { } closures ? " and " + closures : "")} ({publisher.Failed} failed), rejected {_rejected} lines{(_rejected > 0 ? " (line numbers above)" : "")}, {_lines} lines in {seconds:F1} s, {publisher.Delivered / Math.Max(seconds, 0.001):F0} events/s"));
             if (_rejected > DetailedErrors)
             {
                 error.WriteLine($"{_rejected - DetailedErrors} more lines were rejected (only the first {DetailedErrors} are listed)");

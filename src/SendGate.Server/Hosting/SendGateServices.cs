@@ -59,11 +59,16 @@ internal static class SendGateServices
         services.AddSingleton(CreateStore);
         services.AddSingleton<FeedStatus>();
         services.AddSingleton<FeedMetrics>();
+        var kafkaFeed = configuration.GetSection(KafkaFeedOptions.SectionName).Get<KafkaFeedOptions>() ?? new KafkaFeedOptions();
         var shard = configuration.GetSection(ShardOptions.SectionName).Get<ShardOptions>() ?? new ShardOptions();
         var shardProblems = shard.Problems().ToList();
         if (shard.Partitions is not null && feed.Kind != FeedKind.Kafka)
         {
             shardProblems.Add("Shard:Partitions needs Feed:Kind=Kafka: a shard serves partitions of a brand-placed consent topic.");
+        }
+        else if (shard.Partitions is not null && kafkaFeed.Placement != ConsentPlacement.Brand)
+        {
+            shardProblems.Add("Shard:Partitions needs Feed:Kafka:Placement=Brand, as the publishers have it: a shard serves brands whole, and reads line closures from their own topic (Feed:Kafka:ClosureTopic).");
         }
 
         if (shardProblems.Count > 0)
@@ -71,7 +76,6 @@ internal static class SendGateServices
             throw new InvalidOperationException(string.Join(" ", shardProblems));
         }
 
-        var kafkaFeed = configuration.GetSection(KafkaFeedOptions.SectionName).Get<KafkaFeedOptions>() ?? new KafkaFeedOptions();
         try
         {
             _ = kafkaFeed.PlacementMap(int.MaxValue); // sliced brands' codes and slice counts, checked at start
