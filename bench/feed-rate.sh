@@ -10,7 +10,8 @@
 #        git worktree of an older commit; omitted: this build only), RECORDS (the Index:Records modes
 #        to run the gate in, default "Memory None"), DATA (--data DIR for the gate runs: the durable
 #        store applied too), PARTITIONS (3), DOTNET_GCgen0size (default 0x4000000 as deploy/ sets
-#        it; empty: the runtime's own budget)
+#        it; empty: the runtime's own budget), CLOSURE_TOPIC=1 (each Kafka catch-up also run reading
+#        an empty line-closure topic beside the same consent topic: what reading two topics costs)
 . "$(dirname "$0")/../eng/lib.sh"
 cd "$REPO_ROOT"
 recipients=${1:-1400000}
@@ -56,5 +57,10 @@ for mode in $records; do
     root=${entry%%:*} label="${entry#*:}, $mode"
     gate "$root" "file ($label)" --consents "$file" --Index:Records "$mode"
     gate "$root" "kafka ($label)" --feed kafka --topic "rate.$run_id.this-build" --Feed:Kafka:DeadLetterTopic "rate.$run_id.dlq" --Index:Records "$mode"
+    if [[ -n ${CLOSURE_TOPIC:-} ]]; then
+      eng/kafka.sh create-topic "rate.$run_id.closures" 1 compact >/dev/null
+      gate "$root" "kafka + closure topic ($label)" --feed kafka --topic "rate.$run_id.this-build" --Feed:Kafka:DeadLetterTopic "rate.$run_id.dlq" \
+        --Feed:Kafka:ClosureTopic "rate.$run_id.closures" --Index:Records "$mode"
+    fi
   done
 done
