@@ -93,8 +93,9 @@ public sealed class CrashRecoveryTests(KafkaBroker broker) : IDisposable
 
         using (var survivor = GateProcess.Start(settings))
         {
-            // The digest and the index-against-records check, once both hold: the survivor answers /admin/digest while
-            // it may still be recovering. A state that never becomes consistent fails after the patience, with its digest.
+            // The digest and the index-against-records check, once both hold: the survivor answers /admin/digest (503
+            // until caught up; then the audit of a complete state) while it may still be applying what was published
+            // last. A state that never becomes consistent fails after the patience, with its digest.
             var digest = await survivor.DigestWhenAsync(d => d.GetProperty("digest").GetString() == expected.Value && d.GetProperty("consistent").GetBoolean(), TimeSpan.FromSeconds(120));
             Assert.Equal(expected.Tuples, digest.GetProperty("tuples").GetInt64());
             Assert.Equal(expected.Closures, digest.GetProperty("closures").GetInt64());

@@ -126,6 +126,8 @@ public sealed class KafkaFeedTests(KafkaBroker broker)
         Assert.False(status.CaughtUp.IsCompleted, "ready before the topic exists");
         Assert.Equal([Reason.DeniedStaleIndex], await Events.CheckAsync(gate, Returned));
         Assert.Equal([NotServing, NotServing], await HealthAsync(gate));
+        using var admin = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await admin.GetAsync(new Uri(gate.Admin, "/admin/digest"))).StatusCode); // no audit of a state being built
 
         await broker.CreateTopicAsync(topic, 1);
         await broker.CreateTopicAsync(dlq, 1, "delete");
@@ -138,6 +140,7 @@ public sealed class KafkaFeedTests(KafkaBroker broker)
         await status.CaughtUp.WaitAsync(TimeSpan.FromSeconds(30));
         await Events.EventuallyAsync(gate, Returned, Reason.AllowedConsent);
         Assert.Equal([Serving, Serving], await HealthAsync(gate));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.GetAsync(new Uri(gate.Admin, "/admin/digest"))).StatusCode);
     }
 
     private const Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus Serving = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving;

@@ -32,6 +32,14 @@ internal static class AdminEndpoints
         }).RequireHost(host);
         app.MapGet("/admin/digest", (ConsentStore store, FeedStatus feed, CancellationToken cancellationToken) =>
         {
+            if (!feed.CaughtUp.IsCompletedSuccessfully)
+            {
+                // Recovery fills the records before it rebuilds the hot index from them, and a catch-up applies in
+                // batches: an audit now would report a disagreement that is only a state still being built.
+                return Results.Problem("The gate has not caught up with its feed yet (recovering or catching up): its state is still being built. Audit once /readyz answers 200.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             var positions = feed.Current.Positions.Select(p => $"{p.Topic}/{p.Partition}@{p.Offset}").ToArray();
             return StateAudit.Take(store, cancellationToken) is { } audit
                 ? Results.Json(new { audit.Digest, audit.Tuples, audit.Closures, audit.IndexTuples, audit.IndexClosures, audit.Disagreements, audit.RetailerRules, audit.IndexRetailerRules, audit.Consistent, Positions = positions })
