@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using SendGate.Core.Consent;
-using SendGate.Core.Domain;
 
 namespace SendGate.Contracts;
 
@@ -11,59 +10,47 @@ namespace SendGate.Contracts;
 /// </summary>
 public static class FeedEventMapping
 {
-    /// <summary>A Kafka payload to a validated change or closure, or why it cannot be applied.</summary>
-    public static DecodedEvent Decode(ReadOnlySpan<byte> payload, FeedEventFactory factory)
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        V1.FeedEvent feedEvent;
-        try
-        {
-            feedEvent = V1.FeedEvent.Parser.ParseFrom(payload);
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            return DecodedEvent.Rejected(FeedEventError.Undecodable);
-        }
+    /// <summary>A Kafka payload to a validated change or closure, or why it cannot be applied (<see cref="FeedEventReader"/>).</summary>
+    public static DecodedEvent Decode(ReadOnlySpan<byte> payload, FeedEventFactory factory) => FeedEventReader.Decode(payload, factory);
 
+    /// <summary>
+    /// An event already parsed by Google.Protobuf to a validated change or closure: for a caller holding the message
+    /// object, and the reference <see cref="FeedEventReader"/> is tested and measured against.
+    /// </summary>
+    public static DecodedEvent Decode(V1.FeedEvent feedEvent, FeedEventFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(feedEvent);
+        ArgumentNullException.ThrowIfNull(factory);
         switch (feedEvent.EventCase)
         {
             case V1.FeedEvent.EventOneofCase.ConsentChanged:
-                return factory.Create(ToInput(feedEvent.ConsentChanged, feedEvent.KeyId));
-
+                var changed = feedEvent.ConsentChanged;
+                return factory.Create(new ConsentChangeInput
+                {
+                    IysCode = changed.IysCode,
+                    BrandCode = changed.BrandCode,
+                    Channel = changed.Channel.ToDomain(),
+                    RecipientType = changed.RecipientType.ToDomain(),
+                    Status = changed.Status.ToDomain(),
+                    ConsentDate = changed.ConsentDate.ToConsentTime(),
+                    ModifiedAt = changed.ModifiedAt.ToConsentTime(),
+                    Recipient = changed.RecipientCase == V1.ConsentChanged.RecipientOneofCase.RecipientKey
+                        ? RecipientInput.FromKey(changed.RecipientKey.Memory, feedEvent.KeyId)
+                        : new RecipientInput(changed.Address, default, false, 0),
+                    Source = Core.Domain.ConsentSource.Intern(changed.Source),
+                    TransactionId = changed.TransactionId,
+                    RetailerCode = changed.RetailerCode,
+                    RetailerAccess = changed.RetailerAccess.Count == 0 ? [] : [.. changed.RetailerAccess],
+                });
             case V1.FeedEvent.EventOneofCase.LineClosed:
-            {
                 var closed = feedEvent.LineClosed;
                 var recipient = closed.RecipientCase == V1.LineClosed.RecipientOneofCase.RecipientKey
                     ? RecipientInput.FromKey(closed.RecipientKey.Memory, feedEvent.KeyId)
                     : new RecipientInput(closed.Address, default, false, 0);
                 return factory.Create(recipient, closed.ClosedAt.ToConsentTime());
-            }
-
             default:
                 return DecodedEvent.Rejected(FeedEventError.Empty);
         }
-    }
-
-    public static ConsentChangeInput ToInput(V1.ConsentChanged changed, uint keyId)
-    {
-        ArgumentNullException.ThrowIfNull(changed);
-        return new ConsentChangeInput
-        {
-            IysCode = changed.IysCode,
-            BrandCode = changed.BrandCode,
-            Channel = changed.Channel.ToDomain(),
-            RecipientType = changed.RecipientType.ToDomain(),
-            Status = changed.Status.ToDomain(),
-            ConsentDate = changed.ConsentDate.ToConsentTime(),
-            ModifiedAt = changed.ModifiedAt.ToConsentTime(),
-            Recipient = changed.RecipientCase == V1.ConsentChanged.RecipientOneofCase.RecipientKey
-                ? RecipientInput.FromKey(changed.RecipientKey.Memory, keyId)
-                : new RecipientInput(changed.Address, default, false, 0),
-            Source = ConsentSource.Intern(changed.Source),
-            TransactionId = changed.TransactionId,
-            RetailerCode = changed.RetailerCode,
-            RetailerAccess = changed.RetailerAccess.Count == 0 ? [] : [.. changed.RetailerAccess],
-        };
     }
 
     /// <summary>The payload our own tools publish: keys only, never an address.</summary>

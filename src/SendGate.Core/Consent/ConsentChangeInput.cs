@@ -61,4 +61,14 @@ public readonly record struct RecipientInput(string? Address, ReadOnlyMemory<byt
     public RecipientInput WithKey(ReadOnlyMemory<byte> key, uint keyId) => this with { Key = key, HasKey = true, KeyId = keyId };
 
     public static RecipientInput FromKey(ReadOnlyMemory<byte> key, uint keyId) => new(null, key, true, keyId);
+
+    /// <summary>True when a decoder has already read the key from bytes it could not keep: see <see cref="CheckedKey"/>.</summary>
+    public bool IsCheckedKey { get; private init; }
+
+    /// <summary>The key read from its bytes; null when they are not a key's 16 bytes.</summary>
+    public RecipientKey? CheckedKey { get; private init; }
+
+    /// <summary>A key given as bytes the decoder does not keep (a span of a batch): read now, judged by the factory as any key.</summary>
+    public static RecipientInput FromKeyBytes(ReadOnlySpan<byte> key, uint keyId) =>
+        new(null, default, true, keyId) { IsCheckedKey = true, CheckedKey = RecipientKey.TryFromBytes(key, out var read) ? read : null };
 }

@@ -116,6 +116,12 @@ public sealed class FeedEventFactory(RecipientHasher hasher, TimeProvider clock,
                 return FeedEventError.KeyIdMismatch;
             }
 
+            if (input.IsCheckedKey)
+            {
+                recipient = input.CheckedKey.GetValueOrDefault();
+                return input.CheckedKey.HasValue ? FeedEventError.None : FeedEventError.MalformedRecipientKey;
+            }
+
             return RecipientKey.TryFromBytes(input.Key.Span, out recipient) ? FeedEventError.None : FeedEventError.MalformedRecipientKey;
         }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Extensions.ObjectPool;
+using SendGate.Contracts;
 
 namespace SendGate.Server.Gate;
 

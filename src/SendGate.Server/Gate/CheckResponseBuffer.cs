@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.Extensions.ObjectPool;
 using SendGate.Core.Domain;
+using SendGate.Contracts;
 
 namespace SendGate.Server.Gate;
 

@@ -1,10 +1,14 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 
-namespace SendGate.Server.Gate;
+namespace SendGate.Contracts;
 
-/// <summary>The few protobuf wire-format primitives the Check codec needs (protobuf.dev/programming-guides/encoding).</summary>
-internal static class ProtoWire
+/// <summary>
+/// The few protobuf wire-format primitives our span codecs need (protobuf.dev/programming-guides/encoding): the
+/// gate's Check request view and response writer, and the feed's event reader — where Google.Protobuf's object
+/// graph would cost an allocation per field.
+/// </summary>
+public static class ProtoWire
 {
     public const int Varint = 0;
     public const int Fixed64 = 1;
