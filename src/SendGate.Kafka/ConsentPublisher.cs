@@ -35,7 +35,7 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
     /// A publisher for <paramref name="options"/>' topics and placement. For Brand, the consent topic's partition
     /// count is asked once; a closure topic must exist with the one partition gates read.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A topic the placement needs is missing or has the wrong shape; the message says which.</exception>
+    /// <exception cref="TopicSetupException">A topic the placement needs is missing or has the wrong shape; the message says which.</exception>
     public static ConsentPublisher Create(KafkaFeedOptions options, ILogger logger, uint keyId)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -58,7 +58,7 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
 
             if (closures is not null && PartitionCount(admin, closures, options.RequestTimeout, "Line closures go to their own topic (Feed:Kafka:ClosureTopic)") != 1)
             {
-                throw new InvalidOperationException($"The line-closure topic {closures} must have exactly one partition: every gate reads it whole.");
+                throw new TopicSetupException($"The line-closure topic {closures} must have exactly one partition: every gate reads it whole.");
             }
 
             return new ConsentPublisher(producer, options.Topic, keyId, placement, closures);
@@ -98,7 +98,7 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
     private static int PartitionCount(IAdminClient admin, string name, TimeSpan timeout, string why)
     {
         var (partitions, problem) = KafkaClients.Describe(admin, name, timeout);
-        return partitions > 0 ? partitions : throw new InvalidOperationException($"{why}, and {name} does not exist ({problem}): create it first.");
+        return partitions > 0 ? partitions : throw new TopicSetupException($"{why}, and {name} does not exist ({problem}): create it first.");
     }
 
     private static Message<byte[]?, byte[]?> Message(byte[] key, Contracts.V1.FeedEvent feedEvent) => new() { Key = key, Value = feedEvent.ToByteArray() };
@@ -133,3 +133,6 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
         }
     }
 }
+
+/// <summary>A topic the configured placement needs is missing or has the wrong shape: a sentence for the operator, who creates it.</summary>
+public sealed class TopicSetupException(string message) : InvalidOperationException(message);

@@ -13,6 +13,23 @@ public sealed class IysSyncTests(KafkaBroker broker)
     private static readonly uint[] TwoBrands = [123457, 123458];
 
     [Fact]
+    public async Task SyncOnce_ByBrand_WithoutTheClosureTopic_RefusesAndNamesIt()
+    {
+        await using var rig = await SyncRig.StartAsync(broker, "iys-no-closures");
+        string config = rig.Config();
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(config))!;
+        settings["Feed"]!["Kafka"]!["Placement"] = "Brand";
+        await File.WriteAllTextAsync(config, settings.ToJsonString());
+
+        var (exit, output, error) = await rig.SyncOnceAsync(config);
+
+        Assert.True(exit == 2, output + error);
+        Assert.Contains("iys-no-closures.closures does not exist", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal); // a sentence, not a stack trace
+        Assert.Empty(rig.Published());
+    }
+
+    [Fact]
     public async Task SyncOnce_BringsAGateToTheSameStateAsPublishingTheSameRecordsFromAFile()
     {
         await using var rig = await SyncRig.StartAsync(broker, "iys-same", new SimulatorSettings { Brands = TwoBrands });

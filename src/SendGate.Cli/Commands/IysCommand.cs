@@ -36,9 +36,17 @@ internal static class IysCommand
             }
 
             var brands = Brand(parse);
-            return parse.GetValue(once)
-                ? await OnceAsync(configuration, brands, parse.GetValue(VerboseOption), parse.InvocationConfiguration.Output, error, cancellationToken)
-                : await IysSyncHost.RunAsync(configuration, brands, error, cancellationToken);
+            try
+            {
+                return parse.GetValue(once)
+                    ? await OnceAsync(configuration, brands, parse.GetValue(VerboseOption), parse.InvocationConfiguration.Output, error, cancellationToken)
+                    : await IysSyncHost.RunAsync(configuration, brands, error, cancellationToken);
+            }
+            catch (Kafka.TopicSetupException missing)
+            {
+                await error.WriteLineAsync(missing.Message);
+                return 2;
+            }
         });
         return new Command("iys", "The İYS connector: consents pulled from İYS into the consent topic; the sender's refusals pushed to İYS; daily reconciliation against a gate")
         {

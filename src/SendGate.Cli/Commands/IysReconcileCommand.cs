@@ -87,11 +87,19 @@ internal static class IysReconcileCommand
 
             if (parse.GetValue(publish) && missing.Count > 0)
             {
-                using var publisher = ConsentPublisher.Create(kafka, logger, key!.KeyId);
-                missing.ForEach(publisher.Publish);
-                publisher.Flush(cancellationToken);
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"published {publisher.Delivered} of {missing.Count} missing changes to {kafka.Topic} ({publisher.Failed} failed)"));
-                failed |= publisher.Failed > 0;
+                try
+                {
+                    using var publisher = ConsentPublisher.Create(kafka, logger, key!.KeyId);
+                    missing.ForEach(publisher.Publish);
+                    publisher.Flush(cancellationToken);
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"published {publisher.Delivered} of {missing.Count} missing changes to {kafka.Topic} ({publisher.Failed} failed)"));
+                    failed |= publisher.Failed > 0;
+                }
+                catch (TopicSetupException topic)
+                {
+                    failed = true;
+                    await error.WriteLineAsync($"nothing published: {topic.Message}");
+                }
             }
 
             if (parse.GetValue(metricsFile) is { } file)

@@ -83,7 +83,7 @@ internal static class PublishCommand
             {
                 publisher = ConsentPublisher.Create(options, NullLogger.Instance, keyId);
             }
-            catch (InvalidOperationException missing) // a topic the placement needs: named in the message
+            catch (TopicSetupException missing)
             {
                 error.WriteLine(missing.Message);
                 return 2;
