@@ -101,7 +101,7 @@ public sealed class ClosureTopicTests(KafkaBroker broker) : IDisposable
         await broker.CreateTopicAsync(Closures, 2);
         await broker.CreateTopicAsync(Dlq, 1, "delete");
 
-        var refused = Assert.Throws<InvalidOperationException>(() => Publisher(Topic, Dlq));
+        var refused = Assert.Throws<TopicSetupException>(() => Publisher(Topic, Dlq));
         Assert.Contains($"{Closures} must have exactly one partition", refused.Message, StringComparison.Ordinal);
 
         await using var gate = await GateHost.StartAsync("", Settings(Topic, Dlq), waitUntilReady: false);
