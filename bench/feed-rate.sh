@@ -11,7 +11,10 @@
 #        to run the gate in, default "Memory None"), DATA (--data DIR for the gate runs: the durable
 #        store applied too), PARTITIONS (3), DOTNET_GCgen0size (default 0x4000000 as deploy/ sets
 #        it; empty: the runtime's own budget), CLOSURE_TOPIC=1 (each Kafka catch-up also run reading
-#        an empty line-closure topic beside the same consent topic: what reading two topics costs)
+#        an empty line-closure topic beside the same consent topic: what reading two topics costs),
+#        RUNS (1; more: every gate run repeated, the builds' order alternating from one round to the
+#        next, and a summary of each configuration's median — the lower middle one of an even count —
+#        and range: this machine's speed moves by 10–20% between consecutive runs, so one run says little)
 . "$(dirname "$0")/../eng/lib.sh"
 cd "$REPO_ROOT"
 recipients=${1:-1400000}
@@ -28,13 +31,17 @@ for project in src/SendGate.Server src/SendGate.Cli; do dotnet build "$project" 
 [[ -f $file ]] || dotnet src/SendGate.Cli/bin/Release/net10.0/sendgate.dll generate --brands 3 --recipients "$recipients" --seed 7 --closures $((recipients / 100)) --out "$file" --quiet
 echo "data: $file, $(wc -l < "$file") lines, $(du -m "$file" | cut -f1) MB"
 
-# gate ROOT LABEL ARGS...: ROOT's gate timed to ready; prints its caught-up line and RSS.
+declare -A rates=()
+labels=()
+# gate ROOT LABEL ARGS...: ROOT's gate timed to ready; prints its caught-up line and RSS, and keeps its rate.
 gate() {
   local root=$1 label=$2; shift 2
   [[ -n ${DATA:-} ]] && rm -rf "$DATA" && set -- "$@" --data "$DATA"
   timed_gate "$root" --Index:ExpectedTuples $((recipients * 3)) "$@"
-  printf '%-30s ready in %6.1f s  RSS %5s MiB  %s\n' "$label" "$TIMED_READY_SECONDS" "$TIMED_RSS_MIB" \
-    "$(grep -oE "(Caught up|Loaded) .*" "$TIMED_LOG" | head -1 | sed 's/ (\x1b.*//')"
+  local line; line=$(grep -oE "(Caught up|Loaded) .*" "$TIMED_LOG" | head -1 | sed 's/ (\x1b.*//')
+  printf '%-30s ready in %6.1f s  RSS %5s MiB  %s\n' "$label" "$TIMED_READY_SECONDS" "$TIMED_RSS_MIB" "$line"
+  [[ -v "rates[$label]" ]] || labels+=("$label")
+  rates[$label]+="$(sed -n 's/.*(\([0-9]*\) events\/s).*/\1/p' <<< "$line") "
 }
 
 # publish ROOT LABEL TOPIC
@@ -52,15 +59,29 @@ for entry in "${roots[@]}"; do
   publish "$root" "publish ($label)" "rate.$run_id.${label// /-}"
 done
 echo "gen0 budget: ${DOTNET_GCgen0size:-runtime default}"
-for mode in $records; do
-  for entry in "${roots[@]}"; do
-    root=${entry%%:*} label="${entry#*:}, $mode"
-    gate "$root" "file ($label)" --consents "$file" --Index:Records "$mode"
-    gate "$root" "kafka ($label)" --feed kafka --topic "rate.$run_id.this-build" --Feed:Kafka:DeadLetterTopic "rate.$run_id.dlq" --Index:Records "$mode"
-    if [[ -n ${CLOSURE_TOPIC:-} ]]; then
-      eng/kafka.sh create-topic "rate.$run_id.closures" 1 compact >/dev/null
-      gate "$root" "kafka + closure topic ($label)" --feed kafka --topic "rate.$run_id.this-build" --Feed:Kafka:DeadLetterTopic "rate.$run_id.dlq" \
-        --Feed:Kafka:ClosureTopic "rate.$run_id.closures" --Index:Records "$mode"
-    fi
+for ((round = 1; round <= ${RUNS:-1}; round++)); do
+  order=("${roots[@]}")
+  (( round % 2 == 0 && ${#roots[@]} == 2 )) && order=("${roots[1]}" "${roots[0]}") # alternate who goes first
+  for mode in $records; do
+    for entry in "${order[@]}"; do
+      root=${entry%%:*} label="${entry#*:}, $mode"
+      gate "$root" "file ($label)" --consents "$file" --Index:Records "$mode"
+      gate "$root" "kafka ($label)" --feed kafka --topic "rate.$run_id.this-build" --Feed:Kafka:DeadLetterTopic "rate.$run_id.dlq" --Index:Records "$mode"
+      if [[ -n ${CLOSURE_TOPIC:-} ]]; then
+        eng/kafka.sh create-topic "rate.$run_id.closures" 1 compact >/dev/null
+        gate "$root" "kafka + closure topic ($label)" --feed kafka --topic "rate.$run_id.this-build" --Feed:Kafka:DeadLetterTopic "rate.$run_id.dlq" \
+          --Feed:Kafka:ClosureTopic "rate.$run_id.closures" --Index:Records "$mode"
+      fi
+    done
   done
 done
+if (( ${RUNS:-1} > 1 )); then
+  echo "| configuration | events/s, median | range | runs |"
+  echo "| --- | ---: | --- | ---: |"
+  for label in "${labels[@]}"; do
+    read -r -a values <<< "${rates[$label]}"
+    sorted=$(printf '%s\n' "${values[@]}" | sort -n)
+    median=$(sed -n "$(( (${#values[@]} + 1) / 2 ))p" <<< "$sorted")
+    printf '| %s | %s | %s–%s | %d |\n' "$label" "$median" "$(head -1 <<< "$sorted")" "$(tail -1 <<< "$sorted")" "${#values[@]}"
+  done
+fi
