@@ -73,23 +73,31 @@ internal static class PublishCommand
         private long _published;
         private long _rejected;
 
+        /// <summary>The publisher for the configured topics; null, with the sentence written, when one is missing.</summary>
+        private ConsentPublisher? Publisher(TextWriter error)
+        {
+            try
+            {
+                return ConsentPublisher.Create(options, NullLogger.Instance, keyId);
+            }
+            catch (TopicSetupException missing)
+            {
+                error.WriteLine(missing.Message);
+                return null;
+            }
+        }
+
         public async Task<int> ExecuteAsync(TextWriter output, TextWriter error, CancellationToken cancellationToken)
         {
             using var reader = new LineReader(path);
             long length = reader.Length;
             bool csv = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
-            ConsentPublisher publisher;
-            try
+            using var publisher = Publisher(error);
+            if (publisher is null)
             {
-                publisher = ConsentPublisher.Create(options, NullLogger.Instance, keyId);
-            }
-            catch (TopicSetupException missing)
-            {
-                error.WriteLine(missing.Message);
-                return 2;
+                return 2; // a topic the placement needs is missing: said above, nothing published
             }
 
-            using var owned = publisher;
             var stopwatch = Stopwatch.StartNew();
             await using (progress is null ? null : ProgressDisplay.Start($"publishing {Path.GetFileName(path)}", progress, () => Sample(reader, length, stopwatch), TimeSpan.FromSeconds(5)))
             {
