@@ -28,7 +28,10 @@ internal sealed class FeedStreams(string consents, string? closures, ShardMember
     public TopicPartition At(int index, int length) => IsClosures(index, length) ? new TopicPartition(closures, 0) : new TopicPartition(consents, index);
 
     /// <summary>Where a message of <paramref name="topic"/> and <paramref name="partition"/> is in a vector of <paramref name="length"/>.</summary>
-    public int IndexOf(string topic, int partition, int length) => closures is not null && topic == closures ? length - 1 : partition;
+    public int IndexOf(string topic, int partition, int length) => IndexOf(closures is not null && topic == closures, partition, length);
+
+    /// <summary>Where a message of the closure topic (<paramref name="closureTopic"/>) or of consent partition <paramref name="partition"/> is in a vector of <paramref name="length"/>.</summary>
+    public static int IndexOf(bool closureTopic, int partition, int length) => closureTopic ? length - 1 : partition;
 
     /// <summary>Whether this gate reads the stream at <paramref name="index"/>: the closures always, a consent partition if its shard's.</summary>
     public bool Reads(int index, int length) => IsClosures(index, length) || shard.Holds(index);

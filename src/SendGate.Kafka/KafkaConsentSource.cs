@@ -6,6 +6,7 @@ using SendGate.Core.Consent;
 using SendGate.Feed.Checkpoints;
 using SendGate.Feed.Pipeline;
 using SendGate.Feed.Status;
+using SendGate.Kafka.Native;
 
 namespace SendGate.Kafka;
 
@@ -35,6 +36,7 @@ public sealed class KafkaConsentSource(
     private readonly FreshnessProbes _probes = new();
     private PartitionDiscovery? _discovery;
     private IConsumer<ByteSlice, ByteSlice>? _consumer;
+    private BatchReader? _batchReader;
     private IAdminClient? _admin;
     private DeadLetterWriter? _deadLetters;
     private FreshnessProber<ByteSlice, ByteSlice>? _prober;
@@ -60,6 +62,12 @@ public sealed class KafkaConsentSource(
             .SetErrorHandler((_, error) => KafkaLog.ClientError(logger, "consumer", error.Code.ToString(), error.Reason))
             .Build();
         _admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+        _batchReader = BatchReader.TryCreate(_consumer, _streams, reason => KafkaLog.ConsumeFailed(logger, _options.Topic, reason));
+        if (_batchReader is null)
+        {
+            KafkaLog.ConsumingOneByOne(logger);
+        }
+
         _deadLetters = new DeadLetterWriter(KafkaClients.Producer(_options, logger), new DeadLetterFactory(factory.Hasher, clock), metrics, _options, logger);
         _offsets = new AppliedOffsets(_streams);
 
@@ -98,6 +106,22 @@ public sealed class KafkaConsentSource(
     {
         var consumer = _consumer ?? throw new InvalidOperationException("Open first.");
         AssignNewPartitions(consumer);
+        if (_batchReader is { } reader)
+        {
+            reader.Read(batch, wait, _read);
+        }
+        else
+        {
+            ReadOneByOne(consumer, batch, wait);
+        }
+
+        batch.EndPositions = (long[])_read.Clone();
+        batch.FreshAsOf = _probes.Satisfied(_read)?.At;
+    }
+
+    /// <summary>The reading Confluent.Kafka offers: one message, and its objects, per call.</summary>
+    private void ReadOneByOne(IConsumer<ByteSlice, ByteSlice> consumer, EventBatch batch, TimeSpan wait)
+    {
         _slices.Target = batch;
         var timeout = wait;
         while (batch.HasRoom)
@@ -123,9 +147,6 @@ public sealed class KafkaConsentSource(
             _read[index] = result.Offset.Value + 1;
             timeout = TimeSpan.Zero; // the rest of the batch is what is already fetched
         }
-
-        batch.EndPositions = (long[])_read.Clone();
-        batch.FreshAsOf = _probes.Satisfied(_read)?.At;
     }
 
     public DecodedEvent Decode(EventBatch batch, int index)
@@ -176,6 +197,7 @@ public sealed class KafkaConsentSource(
     public void Dispose()
     {
         _prober?.Dispose();
+        _batchReader?.Dispose(); // before the consumer: it holds a reference to the consumer's queue
         _deadLetters?.Dispose();
         _admin?.Dispose();
         if (_consumer is not null)
