@@ -93,6 +93,12 @@ public sealed class ConsentIndex : IDisposable
         return changed;
     }
 
+    /// <summary>Writer: a hint that <paramref name="key"/> is about to be applied (<see cref="GenerationalTable.Prefetch"/>).</summary>
+    public void Prefetch(in ConsentKey key) => _consents.Prefetch(IndexHashing.Tag(key), IndexHashing.Hash(key));
+
+    /// <summary>Writer: a hint that a closure of <paramref name="recipient"/> is about to be applied.</summary>
+    public void PrefetchClosure(RecipientKey recipient) => _closures.Prefetch(IndexHashing.ClosureTag(recipient), IndexHashing.ClosureHash(recipient));
+
     /// <summary>Writer: records a line closure (the latest one stands).</summary>
     public bool ApplyClosure(RecipientKey recipient, ConsentTime closedAt)
     {

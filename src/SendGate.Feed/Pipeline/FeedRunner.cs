@@ -28,6 +28,9 @@ public sealed partial class FeedRunner(
 {
     private const int BatchCapacity = 8192;
     private const int BatchesInFlight = 4;
+
+    /// <summary>How many events ahead the writer hints the index (<see cref="ConsentStore.Prefetch"/>): enough misses in flight to cover one.</summary>
+    private const int PrefetchDistance = 8;
     private static readonly TimeSpan ReadWait = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(5);
@@ -201,8 +204,18 @@ public sealed partial class FeedRunner(
     {
         long before = applier.Applied;
         applier.Batch = batch;
+        for (int i = 0; i < Math.Min(PrefetchDistance, batch.Count); i++)
+        {
+            store.Prefetch(batch.Decoded(i));
+        }
+
         for (int i = 0; i < batch.Count; i++)
         {
+            if (i + PrefetchDistance < batch.Count)
+            {
+                store.Prefetch(batch.Decoded(i + PrefetchDistance));
+            }
+
             applier.Index = i;
             batch.Decoded(i).Dispatch(applier);
         }

@@ -81,6 +81,19 @@ internal sealed unsafe class GenerationalTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// A hint that (tag, hash) is about to be updated: its two candidate buckets of the newest generation — where
+    /// nearly every key lives — start on their way to the cache, so a writer that hints a few keys ahead overlaps
+    /// their misses instead of waiting on each.
+    /// </summary>
+    public void Prefetch(ulong tag, ulong hash)
+    {
+        var newest = _generations[^1];
+        uint first = newest.Primary(hash);
+        newest.Prefetch(first);
+        newest.Prefetch(newest.Alternate(first, tag));
+    }
+
     /// <summary>The writer's update: stores <paramref name="merge"/>(current, value), or inserts. True when the stored value changed.</summary>
     public bool Upsert(ulong tag, ulong hash, ulong value, Func<ulong, ulong, ulong> merge)
     {
