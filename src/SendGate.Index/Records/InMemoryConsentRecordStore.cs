@@ -8,11 +8,12 @@ namespace SendGate.Index.Records;
 /// <summary>
 /// Records in a concurrent dictionary, for the embedded default and tests (roughly 200 bytes a
 /// record: fine at 10^7, not at 10^9 — the durable store holds them at that scale). İYS sources
-/// are a handful of values, so they are interned.
+/// are a handful of values, so they are interned. Sized at start for the tuples expected: a dictionary
+/// of millions that grows rehashes them all under its locks while the feed's one writer waits.
 /// </summary>
-public sealed class InMemoryConsentRecordStore : IConsentRecordStore
+public sealed class InMemoryConsentRecordStore(long expectedRecords = 0) : IConsentRecordStore
 {
-    private readonly ConcurrentDictionary<ConsentKey, ConsentRecord> _records = new();
+    private readonly ConcurrentDictionary<ConsentKey, ConsentRecord> _records = new(Environment.ProcessorCount, (int)Math.Clamp(expectedRecords, 31, Array.MaxLength / 2));
     private readonly ConcurrentDictionary<RecipientKey, ConsentTime> _closures = new();
     private readonly ConcurrentDictionary<string, string> _sources = new(StringComparer.Ordinal);
 

@@ -47,7 +47,7 @@ internal sealed unsafe class BatchReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(consumer);
         var property = typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic);
-        if (property?.GetValue(consumer.Handle) is not SafeHandle client || client.IsInvalid || Librdkafka.Version() != Library.Version)
+        if (property?.GetValue(consumer.Handle) is not SafeHandle client || client.IsInvalid || !SameLibrary())
         {
             return null;
         }
@@ -144,5 +144,18 @@ internal sealed unsafe class BatchReader : IDisposable
     {
         string code = Marshal.PtrToStringUTF8((nint)Librdkafka.ErrorString(message->Error)) ?? message->Error.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return message->Payload is null ? code : code + ": " + Encoding.UTF8.GetString(message->Payload, (int)message->Length);
+    }
+
+    /// <summary>Whether the library bound here is Confluent.Kafka's (the same version; none found is not).</summary>
+    private static bool SameLibrary()
+    {
+        try
+        {
+            return Librdkafka.Version() == Library.Version;
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
     }
 }

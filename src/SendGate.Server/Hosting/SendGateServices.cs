@@ -238,7 +238,7 @@ internal static class SendGateServices
         {
             string where = $"in memory ({why})";
             ServerLog.Records(logger, where, "Explain shows the full record; about 250 bytes a tuple");
-            return new InMemoryConsentRecordStore();
+            return new InMemoryConsentRecordStore(expected);
         }
 
         string notKept = $"not kept ({why})";
