@@ -16,7 +16,8 @@ namespace SendGate.Kafka;
 /// and every closure — so it reads them itself (assigned, not group-balanced) from the offsets recorded with the
 /// recovered checkpoint, or from the beginning for a store that starts empty. Positions, freshness and backlog
 /// are those of what it reads (<see cref="FeedStreams"/>). Message bytes go straight from librdkafka into the
-/// batch (<see cref="BatchSlices"/>): no array per message.
+/// batch, many messages per native call (<see cref="BatchReader"/>; one per call through Confluent.Kafka's
+/// deserializers, <see cref="BatchSlices"/>, should the reader be unavailable): no array per message.
 /// A batch is fresh as of the newest freshness probe its end offsets reach: everything that
 /// existed at that moment is then applied (Kafka 0.9 has no message timestamps to tell it).
 /// </summary>
@@ -117,36 +118,6 @@ public sealed class KafkaConsentSource(
 
         batch.EndPositions = (long[])_read.Clone();
         batch.FreshAsOf = _probes.Satisfied(_read)?.At;
-    }
-
-    /// <summary>The reading Confluent.Kafka offers: one message, and its objects, per call.</summary>
-    private void ReadOneByOne(IConsumer<ByteSlice, ByteSlice> consumer, EventBatch batch, TimeSpan wait)
-    {
-        _slices.Target = batch;
-        var timeout = wait;
-        while (batch.HasRoom)
-        {
-            ConsumeResult<ByteSlice, ByteSlice>? result;
-            try
-            {
-                result = consumer.Consume(timeout);
-            }
-            catch (ConsumeException exception)
-            {
-                KafkaLog.ConsumeFailed(logger, _options.Topic, exception.Error.Reason);
-                break;
-            }
-
-            if (result is null)
-            {
-                break;
-            }
-
-            int index = _streams.IndexOf(result.Topic, result.Partition.Value, _read.Length);
-            batch.Add(result.Message.Value, result.Message.Key, index, result.Offset.Value);
-            _read[index] = result.Offset.Value + 1;
-            timeout = TimeSpan.Zero; // the rest of the batch is what is already fetched
-        }
     }
 
     public DecodedEvent Decode(EventBatch batch, int index)
@@ -286,6 +257,36 @@ public sealed class KafkaConsentSource(
         shard.Opened(known);
         consumer.IncrementalAssign(_streams.Assignment(_read, before).Where(start => start.Topic == _options.Topic));
         KafkaLog.PartitionsAdded(logger, _options.Topic, before, known);
+    }
+
+    /// <summary>The reading Confluent.Kafka offers: one message, and its objects, per call.</summary>
+    private void ReadOneByOne(IConsumer<ByteSlice, ByteSlice> consumer, EventBatch batch, TimeSpan wait)
+    {
+        _slices.Target = batch;
+        var timeout = wait;
+        while (batch.HasRoom)
+        {
+            ConsumeResult<ByteSlice, ByteSlice>? result;
+            try
+            {
+                result = consumer.Consume(timeout);
+            }
+            catch (ConsumeException exception)
+            {
+                KafkaLog.ConsumeFailed(logger, _options.Topic, exception.Error.Reason);
+                break;
+            }
+
+            if (result is null)
+            {
+                break;
+            }
+
+            int index = _streams.IndexOf(result.Topic, result.Partition.Value, _read.Length);
+            batch.Add(result.Message.Value, result.Message.Key, index, result.Offset.Value);
+            _read[index] = result.Offset.Value + 1;
+            timeout = TimeSpan.Zero; // the rest of the batch is what is already fetched
+        }
     }
 
     /// <summary>Key and value bytes copied by librdkafka's consumer straight into the batch being filled.</summary>
