@@ -8,12 +8,16 @@ namespace SendGate.Index.Records;
 /// <summary>
 /// Records in a concurrent dictionary, for the embedded default and tests (roughly 200 bytes a
 /// record: fine at 10^7, not at 10^9 — the durable store holds them at that scale). İYS sources
-/// are a handful of values, so they are interned. Sized at start for the tuples expected: a dictionary
-/// of millions that grows rehashes them all under its locks while the feed's one writer waits.
+/// are a handful of values, so they are interned. Sized at start for the tuples expected, up to
+/// <see cref="MaxPresized"/>: a dictionary of millions that grows rehashes them all under its locks
+/// while the feed's one writer waits; beyond that, what it would hold is the durable store's to hold.
 /// </summary>
 public sealed class InMemoryConsentRecordStore(long expectedRecords = 0) : IConsentRecordStore
 {
-    private readonly ConcurrentDictionary<ConsentKey, ConsentRecord> _records = new(Environment.ProcessorCount, (int)Math.Clamp(expectedRecords, 31, Array.MaxLength / 2));
+    /// <summary>The largest start-up size (a 128 MiB bucket array): growth beyond it is rare enough to pay for.</summary>
+    public const int MaxPresized = 1 << 24;
+
+    private readonly ConcurrentDictionary<ConsentKey, ConsentRecord> _records = new(Environment.ProcessorCount, (int)Math.Clamp(expectedRecords, 31, MaxPresized));
     private readonly ConcurrentDictionary<RecipientKey, ConsentTime> _closures = new();
     private readonly ConcurrentDictionary<string, string> _sources = new(StringComparer.Ordinal);
 
