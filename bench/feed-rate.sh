@@ -6,8 +6,8 @@
 #   kafka     the gate catching up from the pre-filled topic to SERVING (--feed kafka)
 # Rates are the tools' own figures (events applied or delivered / seconds); each gate run is also
 # timed from process start to ready. Needs a broker (eng/kafka.sh start).
-# Usage: bench/feed-rate.sh [RECIPIENTS]   env: BASELINE (a checkout with its Release build, e.g. a
-#        git worktree of an older commit; omitted: this build only), RECORDS (the Index:Records modes
+# Usage: bench/feed-rate.sh [RECIPIENTS]   env: BASELINE (another checkout, e.g. a git worktree of an
+#        older commit, built here too; omitted: this build only), RECORDS (the Index:Records modes
 #        to run the gate in, default "Memory None"), DATA (--data DIR for the gate runs: the durable
 #        store applied too), PARTITIONS (3), DOTNET_GCgen0size (default 0x4000000 as deploy/ sets
 #        it; empty: the runtime's own budget), CLOSURE_TOPIC=1 (each Kafka catch-up also run reading
@@ -27,7 +27,10 @@ export DOTNET_GCgen0size=${DOTNET_GCgen0size-0x4000000}
 [[ -z $DOTNET_GCgen0size ]] && unset DOTNET_GCgen0size
 records=${RECORDS:-Memory None}
 
-for project in src/SendGate.Server src/SendGate.Cli; do dotnet build "$project" -c Release -v q -nologo >/dev/null; done
+# Both checkouts built here: a baseline without its own Release CLI could not publish its topic.
+for root in "$PWD" ${BASELINE:+"$BASELINE"}; do
+  for project in src/SendGate.Server src/SendGate.Cli; do dotnet build "$root/$project" -c Release -v q -nologo >/dev/null; done
+done
 [[ -f $file ]] || dotnet src/SendGate.Cli/bin/Release/net10.0/sendgate.dll generate --brands 3 --recipients "$recipients" --seed 7 --closures $((recipients / 100)) --out "$file" --quiet
 echo "data: $file, $(wc -l < "$file") lines, $(du -m "$file" | cut -f1) MB"
 

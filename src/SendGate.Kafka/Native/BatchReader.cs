@@ -66,13 +66,13 @@ internal sealed unsafe class BatchReader : IDisposable
 
     /// <summary>
     /// Fills <paramref name="batch"/> with what the consumer has fetched, waiting up to <paramref name="wait"/> for
-    /// the first message only (following stays as fresh as a single consume), and moves <paramref name="read"/>,
-    /// the positions after each stream's last message read.
+    /// the first message only (following stays as fresh as a single consume; <see cref="Timeout.InfiniteTimeSpan"/>
+    /// waits without limit), and moves <paramref name="read"/>, the positions after each stream's last message read.
     /// </summary>
     public void Read(EventBatch batch, TimeSpan wait, long[] read)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        int timeout = (int)Math.Min(int.MaxValue, Math.Max(0, wait.TotalMilliseconds));
+        int timeout = wait == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Clamp(wait.TotalMilliseconds, 0, int.MaxValue);
         int size = 1; // the first message waits; the rest is what is already queued
         while (batch.HasRoom)
         {
