@@ -11,6 +11,7 @@ public sealed class DurabilityMetrics
     private static readonly KeyValuePair<string, object?> Failed = new("outcome", "failed");
     private readonly Counter<long> _checkpoints;
     private double _lastCheckpointSeconds;
+    private double _lastCheckpointWriteSeconds;
     private double _recoverySeconds;
     private long _lastCheckpointUnixSeconds;
 
@@ -21,6 +22,7 @@ public sealed class DurabilityMetrics
         var meter = meterFactory.Create(MeterName);
         _checkpoints = meter.CreateCounter<long>("sendgate.checkpoints", unit: "{checkpoint}", description: "Checkpoints by outcome: taken, failed");
         meter.CreateObservableGauge("sendgate.checkpoint.duration", () => Volatile.Read(ref _lastCheckpointSeconds), unit: "s", description: "How long the last checkpoint held the feed");
+        meter.CreateObservableGauge("sendgate.checkpoint.write.duration", () => Volatile.Read(ref _lastCheckpointWriteSeconds), unit: "s", description: "How long the last checkpoint took to be on disk (the feed goes on meanwhile)");
         meter.CreateObservableGauge(
             "sendgate.checkpoint.age",
             () => Interlocked.Read(ref _lastCheckpointUnixSeconds) is var at and > 0 ? clock.GetUtcNow().ToUnixTimeSeconds() - at : -1,
@@ -29,10 +31,14 @@ public sealed class DurabilityMetrics
         meter.CreateObservableGauge("sendgate.recovery.duration", () => Volatile.Read(ref _recoverySeconds), unit: "s", description: "Time the last start spent recovering durable state and rebuilding the hot index");
     }
 
-    public void RecordCheckpoint(double seconds, DateTimeOffset at)
+    /// <param name="heldSeconds">How long the feed waited for the checkpoint.</param>
+    /// <param name="seconds">From its start until it was on disk, manifest included.</param>
+    /// <param name="at">When it was complete.</param>
+    public void RecordCheckpoint(double heldSeconds, double seconds, DateTimeOffset at)
     {
         _checkpoints.Add(1, Taken);
-        Volatile.Write(ref _lastCheckpointSeconds, seconds);
+        Volatile.Write(ref _lastCheckpointSeconds, heldSeconds);
+        Volatile.Write(ref _lastCheckpointWriteSeconds, seconds);
         Interlocked.Exchange(ref _lastCheckpointUnixSeconds, at.ToUnixTimeSeconds());
     }
 

@@ -12,10 +12,13 @@ using SendGate.Index.Snapshots;
 namespace SendGate.Durability;
 
 /// <summary>
-/// Checkpoints and recovery over the FASTER store. A checkpoint is taken by the feed's own
-/// thread between two events, so the state it captures is exactly the events up to the position
-/// it carries as its commit cookie; a manifest with the checksum of each file is written once
-/// the checkpoint is complete, and only manifested checkpoints are ever recovered. Recovery
+/// Checkpoints and recovery over the FASTER store. A checkpoint is fixed by the feed's own thread
+/// between two events, at the position it carries as its commit cookie: FASTER's checkpoint is
+/// started and the hot index's snapshot begun there, and both are then written by a thread of
+/// their own while the feed goes on (each holds at least the events up to that position, perhaps
+/// a few after it, which the feed applies again on recovery: the Core rules make that harmless).
+/// A manifest with the checksum of each file is written once both are on disk, and only
+/// manifested checkpoints are ever recovered. Recovery
 /// takes the newest one that verifies and opens, passing over (and logging) any that do not,
 /// rebuilds the hot index from the durable log, and hands the feed its resume position;
 /// events applied again after it are harmless, the Core rules being maxima.
@@ -39,8 +42,10 @@ public sealed class DurableCheckpoints(
     private long _lastTicks;
     private bool _recovered;
     private FeedResumePoint? _lastPoint;
+    private Task? _inFlight;
 
-    public bool Due => _recovered && clock.GetTimestamp() - Interlocked.Read(ref _lastTicks) >= _options.CheckpointInterval.TotalSeconds * clock.TimestampFrequency;
+    public bool Due => _recovered && _inFlight is not { IsCompleted: false } &&
+        clock.GetTimestamp() - Interlocked.Read(ref _lastTicks) >= _options.CheckpointInterval.TotalSeconds * clock.TimestampFrequency;
 
     public FeedResumePoint? Recover(string source, CancellationToken cancellationToken)
     {
@@ -108,49 +113,118 @@ public sealed class DurableCheckpoints(
         return Opened(null, started);
     }
 
-    public void Checkpoint(FeedResumePoint point)
+    /// <summary>Takes a checkpoint and returns once it is on disk (a stopping feed's last one; tests).</summary>
+    public void Checkpoint(FeedResumePoint point) => Take(point)?.GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Fixes a checkpoint at <paramref name="point"/> and returns: FASTER's checkpoint is started and the index
+    /// snapshot begun (<see cref="IndexSnapshot.Begin"/>), then both are written by a thread of their own while the
+    /// feed goes on, and the manifest follows once both are on disk. The feed is held only for the start.
+    /// </summary>
+    public void BeginCheckpoint(FeedResumePoint point) => Take(point);
+
+    /// <summary>The checkpoint at <paramref name="point"/>, running; null when none was needed or it could not start.</summary>
+    private Task? Take(FeedResumePoint point)
     {
         ArgumentNullException.ThrowIfNull(point);
+        WaitForInFlight();
         if (!_recovered)
         {
-            return; // nothing recovered or opened yet: there is no state to record
+            return null; // nothing recovered or opened yet: there is no state to record
         }
 
         if (_lastPoint is not null && _lastPoint.Source == point.Source && _lastPoint.Positions.SequenceEqual(point.Positions))
         {
             Interlocked.Exchange(ref _lastTicks, clock.GetTimestamp());
-            return; // nothing applied since the last one: an idle gate does not rewrite its checkpoint
+            return null; // nothing applied since the last one: an idle gate does not rewrite its checkpoint
         }
 
         long sequence = _sequence + 1;
         var started = Stopwatch.StartNew();
         string position = point.ToString();
         DurabilityLog.CheckpointStarting(logger, sequence, position);
+        Task<Guid> faster;
+        PendingSnapshot? snapshot = null;
+        CheckpointState state;
         try
         {
             byte[] encoded = point.Encode();
-            var token = records.Checkpoint(encoded);
+            faster = records.BeginCheckpoint(encoded);
+            state = new CheckpointState(sequence, point, store.Index.Count, store.Index.ClosureCount, store.NewestChange.Seconds);
+            if (_options.IndexSnapshots)
+            {
+                string name = sequence.ToString("D12", CultureInfo.InvariantCulture) + SnapshotSuffix;
+                DurabilityLog.SnapshotStarting(logger, sequence, name);
+                snapshot = IndexSnapshot.Begin(store.Index, Path.Combine(_snapshots, name), hasher.KeyId, encoded);
+            }
+        }
+        catch (Exception exception) when (IsCheckpointFailure(exception))
+        {
+            snapshot?.Dispose();
+            Failed(sequence, exception);
+            return null;
+        }
+
+        double held = started.Elapsed.TotalMilliseconds;
+        var task = Task.Factory.StartNew(() => Finish(state, faster, snapshot, started, held), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _inFlight = task;
+        return task;
+    }
+
+    /// <summary>The checkpoint's own thread: the snapshot's file, FASTER's completion, then the manifest that makes both count.</summary>
+    private void Finish(CheckpointState state, Task<Guid> faster, PendingSnapshot? snapshot, Stopwatch started, double heldMilliseconds)
+    {
+        try
+        {
+            string? snapshotName = null;
+            if (snapshot is not null)
+            {
+                var info = snapshot.Write();
+                snapshotName = Path.GetFileName(info.Path);
+                DurabilityLog.SnapshotWritten(logger, snapshotName, state.Sequence, info.Bytes, info.Elapsed.TotalSeconds);
+            }
+
+            var token = faster.GetAwaiter().GetResult();
             var files = CheckpointManifest.Describe(records.CheckpointDirectory, records.CheckpointFiles(token));
-            string? snapshot = _options.IndexSnapshots ? WriteSnapshot(sequence, encoded) : null;
             var now = clock.GetUtcNow();
-            var manifest = new CheckpointManifest(sequence, token, now, _keyId, position, store.Index.Count, store.Index.ClosureCount, records.LogBytes, started.Elapsed.TotalSeconds, files, snapshot, store.NewestChange.Seconds);
+            var manifest = new CheckpointManifest(state.Sequence, token, now, _keyId, state.Point.ToString(), state.Tuples, state.Closures, records.LogBytes, started.Elapsed.TotalSeconds, files, snapshotName, state.NewestChange);
             manifest.Write(_manifests);
-            _sequence = sequence;
-            _lastPoint = point;
+            _sequence = state.Sequence;
+            _lastPoint = state.Point;
             double seconds = started.Elapsed.TotalSeconds;
-            metrics.RecordCheckpoint(seconds, now);
+            metrics.RecordCheckpoint(heldMilliseconds / 1000, seconds, now);
             long checkpointBytes = files.Sum(f => f.Bytes);
-            DurabilityLog.CheckpointTaken(logger, sequence, token, seconds, manifest.Tuples, manifest.Closures, manifest.LogBytes, checkpointBytes);
+            DurabilityLog.CheckpointTaken(logger, state.Sequence, token, seconds, heldMilliseconds, manifest.Tuples, manifest.Closures, manifest.LogBytes, checkpointBytes);
             Prune([], _options.KeepCheckpoints);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or SnapshotException or FASTER.core.FasterException)
+        catch (Exception exception) when (IsCheckpointFailure(exception))
         {
-            metrics.RecordCheckpointFailed();
-            DurabilityLog.CheckpointFailed(logger, sequence, exception.Message);
+            Failed(state.Sequence, exception);
         }
         finally
         {
+            snapshot?.Dispose();
             Interlocked.Exchange(ref _lastTicks, clock.GetTimestamp());
+        }
+    }
+
+    private static bool IsCheckpointFailure(Exception exception) =>
+        exception is IOException or UnauthorizedAccessException or InvalidOperationException or SnapshotException or FASTER.core.FasterException;
+
+    private void Failed(long sequence, Exception exception)
+    {
+        metrics.RecordCheckpointFailed();
+        DurabilityLog.CheckpointFailed(logger, sequence, exception.Message);
+        Interlocked.Exchange(ref _lastTicks, clock.GetTimestamp());
+    }
+
+    /// <summary>One checkpoint at a time: FASTER takes no second while one runs, and the next builds on the last's sequence.</summary>
+    internal void WaitForInFlight()
+    {
+        if (_inFlight is { } running)
+        {
+            running.GetAwaiter().GetResult(); // Finish catches what it expects; anything else is a bug and surfaces here
+            _inFlight = null;
         }
     }
 
@@ -160,21 +234,6 @@ public sealed class DurableCheckpoints(
         Interlocked.Exchange(ref _lastTicks, clock.GetTimestamp());
         _recovered = true;
         return point;
-    }
-
-    /// <summary>
-    /// Writes the hot index as it is at this checkpoint (the caller, the feed's applying thread,
-    /// changes nothing meanwhile), before the manifest: a crash while writing leaves no manifest
-    /// naming it, and recovery takes the checkpoint before. Returns the file name the manifest records.
-    /// </summary>
-    private string WriteSnapshot(long sequence, byte[] position)
-    {
-        Directory.CreateDirectory(_snapshots);
-        string name = sequence.ToString("D12", CultureInfo.InvariantCulture) + SnapshotSuffix;
-        DurabilityLog.SnapshotStarting(logger, sequence, name);
-        var info = IndexSnapshot.Write(store.Index, Path.Combine(_snapshots, name), hasher.KeyId, position);
-        DurabilityLog.SnapshotWritten(logger, name, sequence, info.Bytes, info.Elapsed.TotalSeconds);
-        return name;
     }
 
     /// <summary>
@@ -270,6 +329,9 @@ public sealed class DurableCheckpoints(
     {
         public void Report(double value) => report(value);
     }
+
+    /// <summary>What the manifest says of the state a checkpoint fixed, taken when it was fixed.</summary>
+    private sealed record CheckpointState(long Sequence, FeedResumePoint Point, long Tuples, long Closures, uint NewestChange);
 
     private sealed class Restorer(ConsentStore store) : IConsentStateVisitor
     {

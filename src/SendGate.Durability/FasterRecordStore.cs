@@ -83,17 +83,31 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
     }
 
     /// <summary>Writer: takes a full (hash index and log) fold-over checkpoint carrying <paramref name="cookie"/>; returns its token once it is on disk.</summary>
-    public Guid Checkpoint(byte[] cookie)
+    public Guid Checkpoint(byte[] cookie) => BeginCheckpoint(cookie).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Writer: starts a full fold-over checkpoint carrying <paramref name="cookie"/> and returns at once; the task
+    /// gives its token once it is on disk. Everything applied before the call is in it. The writer may go on
+    /// meanwhile: FASTER's checkpoint (CPR) then cuts the writer's session where it first moves to the next version,
+    /// so a few later upserts may be in it too — harmless to a feed that resumes at the cookie's position, whose
+    /// rules make applying a change twice the same as once.
+    /// </summary>
+    public Task<Guid> BeginCheckpoint(byte[] cookie)
     {
         EnsureOpen();
         _kv.CommitCookie = cookie;
-        var (success, token) = _kv.TakeFullCheckpointAsync(CheckpointType.FoldOver).AsTask().GetAwaiter().GetResult();
-        if (!success)
+        if (!_kv.TryInitiateFullCheckpoint(out Guid token, CheckpointType.FoldOver))
         {
             throw new InvalidOperationException("FASTER refused the checkpoint: another one is in progress.");
         }
 
-        return token;
+        var kv = _kv;
+        // Completed on the pool, not on the writer: FASTER's completion loop steps its state machine until the flushes are issued.
+        return Task.Run(async () =>
+        {
+            await kv.CompleteCheckpointAsync().ConfigureAwait(false);
+            return token;
+        });
     }
 
     /// <summary>The files a checkpoint consists of (the log pages it covers are shared with the live log).</summary>

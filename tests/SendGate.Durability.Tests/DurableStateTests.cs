@@ -56,6 +56,44 @@ public sealed class DurableStateTests : IDisposable
         Assert.Contains(restarted.Log.Lines, line => line.StartsWith("Information: Hot index loaded from snapshot 000000000001.sgsnap", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void CheckpointWrittenWhileTheFeedGoesOn_ResumesAtItsPosition_AndTheReplayFromThereEqualsTheWholeFold()
+    {
+        var changes = ConsentModel.RandomChanges(seed: 31, count: 40_000, recipients: 6_000).ToList();
+        var model = Fold(changes);
+        var point = new FeedResumePoint("kafka:consents", [20_000]);
+        using (var state = new DurableState(_path))
+        {
+            state.Recover();
+            state.Apply(changes.Take(20_000));
+            state.Checkpoints.BeginCheckpoint(point); // returns once fixed; FASTER and the snapshot are written meanwhile
+            state.Apply(changes.Skip(20_000));
+            state.Checkpoints.WaitForInFlight();
+            Assert.Contains(state.Log.Lines, line => line.Contains(") taken in", StringComparison.Ordinal) && line.Contains("the feed held", StringComparison.Ordinal));
+        } // a crash: no checkpoint at the end
+
+        using var restarted = new DurableState(_path);
+        var resumed = restarted.Recover();
+        Assert.Equal(point, resumed, FeedResumePointComparer.Instance);
+        Assert.Contains(restarted.Log.Lines, line => line.StartsWith("Information: Hot index loaded from snapshot 000000000001.sgsnap", StringComparison.Ordinal));
+
+        restarted.Apply(changes.Skip(20_000)); // the feed, resumed at the checkpoint's position: some of these are in the state already
+        Assert.Equal(model.Records.Count, restarted.Store.Index.Count);
+        Assert.Equal(model.Closures.Count, restarted.Store.Index.ClosureCount);
+        foreach (var (key, record) in model.Records)
+        {
+            Assert.Equal(record.State, restarted.Store.Index.Lookup(key).State);
+            Assert.Equal(record, restarted.Records.Find(key));
+        }
+
+        foreach (var (recipient, closedAt) in model.Closures)
+        {
+            Assert.Equal(closedAt, restarted.Store.Index.ClosureOf(recipient));
+        }
+
+        Assert.Equal(model.Digest().ToString(), restarted.Digest().ToString());
+    }
+
     [Theory]
     [InlineData("corrupt")]
     [InlineData("missing")]

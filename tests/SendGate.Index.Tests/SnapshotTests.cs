@@ -1,3 +1,4 @@
+using SendGate.Core.Consent;
 using System.Text;
 using SendGate.Core.Domain;
 using SendGate.Core.Hashing;
@@ -154,6 +155,94 @@ public sealed class SnapshotTests : IDisposable
         Assert.False(File.Exists(path + ".tmp"));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task WrittenWhileTheWriterGoesOn_ThenReplayedFromItsPosition_EqualsTheIndexThatNeverStopped()
+    {
+        // Sized for 2^20 tuples and filled to near its load limit: the copy spans several chunks, and the inserts made
+        // during it need cuckoo moves — the case a concurrent copy could lose or double an entry in.
+        using var live = Keys.Index(expected: 1 << 20);
+        var random = new Random(21);
+        var keys = Enumerable.Range(0, 1_150_000).Select(_ => Keys.Random(random)).ToArray();
+        var (before, after) = (keys.AsSpan(0, 900_000).ToArray(), keys.AsSpan(900_000).ToArray());
+        foreach (var (key, i) in before.Select((k, i) => (k, i)))
+        {
+            live.Apply(key, Keys.Onay(Keys.Jan, new ConsentTime(Keys.Jan.Seconds + (uint)i)));
+        }
+
+        live.ApplyClosure(before[3].Recipient, Keys.Feb);
+        // After the snapshot's position: new tuples, newer states of old ones (values raised in place), closures.
+        var changes = new List<(ConsentKey Key, ConsentState State)>();
+        for (int i = 0; i < after.Length; i++)
+        {
+            changes.Add((after[i], Keys.Onay(Keys.Feb, Keys.Feb)));
+            changes.Add((before[(i * 7) % before.Length], Keys.Ret(Keys.Mar, new ConsentTime(Keys.Mar.Seconds + (uint)i))));
+        }
+
+        string path = Path.Combine(_directory, "concurrent.snap");
+        long applied = 0;
+        var firstChunkCopied = new ManualResetEventSlim();
+        Task<SnapshotInfo> writing;
+        using (var pending = IndexSnapshot.Begin(live, path, KeyId, "kafka:c@[900001]"u8))
+        {
+            // The copy waits after its first chunk until the writer has gone on (applied everything, or stopped at the
+            // move gate), so that the rest of the table is copied while it changes.
+            var progress = new SyncProgress(_ =>
+            {
+                firstChunkCopied.Set();
+                SpinWait.SpinUntil(() => Interlocked.Read(ref applied) == changes.Count || live.Consents.Moves.Waits > 0, TimeSpan.FromSeconds(30));
+            });
+            writing = Task.Factory.StartNew(() => pending.Write(progress), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Assert.True(firstChunkCopied.Wait(TimeSpan.FromSeconds(30)));
+            foreach (var (key, state) in changes)
+            {
+                live.Apply(key, state);
+                Interlocked.Increment(ref applied);
+            }
+
+            live.ApplyClosure(after[5].Recipient, Keys.Mar);
+            await writing;
+        }
+
+        Assert.True(live.Consents.Moves.Waits > 0, "no insert needed a move during the copy: the test did not exercise the gate");
+        var (loaded, _) = IndexSnapshot.Load(path, KeyId);
+        using (loaded)
+        {
+            // What a restart does: the snapshot, then every change after its position applied again.
+            foreach (var (key, state) in changes)
+            {
+                loaded.Apply(key, state);
+            }
+
+            loaded.ApplyClosure(after[5].Recipient, Keys.Mar);
+            Assert.Equal(live.Count, loaded.Count);
+            Assert.Equal(live.ClosureCount, loaded.ClosureCount);
+            var expected = new ConsentLookup[keys.Length];
+            var actual = new ConsentLookup[keys.Length];
+            live.Lookup(keys, expected);
+            loaded.Lookup(keys, actual);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void AFinishedOrAbandonedSnapshot_OpensTheMoveGates()
+    {
+        using var index = Keys.Index();
+        using (IndexSnapshot.Begin(index, Path.Combine(_directory, "abandoned.snap"), KeyId, []))
+        {
+            Assert.False(index.Consents.Moves.IsOpen);
+            Assert.False(index.Closures.Moves.IsOpen);
+        }
+
+        Assert.True(index.Consents.Moves.IsOpen);
+        Assert.True(index.Closures.Moves.IsOpen);
+        using (var pending = IndexSnapshot.Begin(index, Path.Combine(_directory, "written.snap"), KeyId, []))
+        {
+            pending.Write();
+            Assert.True(index.Consents.Moves.IsOpen); // opened as soon as the tables were copied, before the file was flushed
+        }
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string WriteSample()
@@ -168,5 +257,11 @@ public sealed class SnapshotTests : IDisposable
         string path = Path.Combine(_directory, "sample.snap");
         IndexSnapshot.Write(index, path, KeyId, "file:sample.jsonl#5000"u8);
         return path;
+    }
+
+    /// <summary>Reports on the writing thread (<see cref="Progress{T}"/> would post to the pool).</summary>
+    private sealed class SyncProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
     }
 }

@@ -2,9 +2,10 @@ namespace SendGate.Feed.Checkpoints;
 
 /// <summary>
 /// Durable state as a feed sees it. A feed calls <see cref="Recover"/> once before it reads
-/// anything, then <see cref="Checkpoint"/> from its own (the writer's) thread between events —
-/// whenever <see cref="Due"/> and when stopping — so each checkpoint holds exactly the events
-/// up to the point it records.
+/// anything, then <see cref="BeginCheckpoint"/> from its own (the writer's) thread between events
+/// whenever <see cref="Due"/>, and <see cref="Checkpoint"/> when stopping — so each checkpoint holds
+/// at least the events up to the point it records (and perhaps a few after it, which a resumed feed
+/// applies again: the rules make that the same as applying them once).
 /// </summary>
 public interface IFeedCheckpoints
 {
@@ -18,8 +19,14 @@ public interface IFeedCheckpoints
     /// </summary>
     FeedResumePoint? Recover(string source, CancellationToken cancellationToken);
 
-    /// <summary>Writer: records the state applied so far together with <paramref name="point"/>.</summary>
+    /// <summary>Writer: records the state applied so far together with <paramref name="point"/>, and returns once it is durable.</summary>
     void Checkpoint(FeedResumePoint point);
+
+    /// <summary>
+    /// Writer: fixes a checkpoint of the state applied so far at <paramref name="point"/>; it may be completed in the
+    /// background while the writer goes on applying (<see cref="Due"/> stays false until it is).
+    /// </summary>
+    void BeginCheckpoint(FeedResumePoint point) => Checkpoint(point);
 }
 
 /// <summary>No durable state: every start replays the feed from its beginning.</summary>

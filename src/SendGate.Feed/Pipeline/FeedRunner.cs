@@ -15,7 +15,8 @@ namespace SendGate.Feed.Pipeline;
 /// queue of reused batches: the reading thread fills a batch and decodes it (parse, validate,
 /// hash — in parallel when the batch is large, as during catch-up); the applying thread, the
 /// consent store's one writer, applies batches in order and is the only one that moves the
-/// positions a checkpoint records — so a checkpoint holds exactly the events up to its positions.
+/// positions a checkpoint records — so a checkpoint holds every event up to its positions (and, written while the
+/// feed goes on, perhaps some after them, which a restart applies again to the same effect).
 /// The gate is ready once a batch proves it current (<see cref="EventBatch.FreshAsOf"/>).
 /// </summary>
 public sealed partial class FeedRunner(
@@ -180,7 +181,7 @@ public sealed partial class FeedRunner(
                 lastPublish = now;
                 if (checkpoints.Due)
                 {
-                    checkpoints.Checkpoint(new FeedResumePoint(source.Name, applied));
+                    checkpoints.BeginCheckpoint(new FeedResumePoint(source.Name, applied)); // written while the feed goes on
                 }
             }
 

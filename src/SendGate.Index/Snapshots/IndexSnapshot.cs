@@ -46,63 +46,42 @@ public sealed class SnapshotException : Exception
 /// Recipients appear only as their keyed hashes' tags. A snapshot is written to a temporary
 /// file, flushed to disk and renamed over the old one, so a crash leaves the old one intact;
 /// a load checks length, key id and checksum before the index is handed out.
-/// The caller must not apply changes during <see cref="Write"/> (the feed takes it between batches).
+/// <see cref="Write"/> wants the writer still; <see cref="Begin"/> lets it go on while the file is written.
 /// </summary>
 public static class IndexSnapshot
 {
     private const int FormatVersion = 1;
     private const int FixedHeader = 56;
     private const int GenerationEntry = 16;
-    private const int TrailerLength = 24;
+    internal const int TrailerLength = 24;
     private const int Block = 4096;
-    private const int IoChunk = 8 * 1024 * 1024;
+    internal const int IoChunk = 8 * 1024 * 1024;
     private static readonly byte[] Magic = "SGSNAP01"u8.ToArray();
-    private static readonly byte[] TrailerMagic = "SGSNAPND"u8.ToArray();
+    internal static readonly byte[] TrailerMagic = "SGSNAPND"u8.ToArray();
 
+    /// <summary>Writes <paramref name="index"/> as it is now; the caller applies nothing until it returns.</summary>
     public static SnapshotInfo Write(ConsentIndex index, string path, uint hashingKeyId, ReadOnlySpan<byte> position, IProgress<double>? progress = null)
+    {
+        using var pending = Begin(index, path, hashingKeyId, position);
+        return pending.Write(progress);
+    }
+
+    /// <summary>
+    /// Writer, between two changes: fixes what the snapshot will hold at <paramref name="position"/> — the
+    /// generations, their sizes, the retailer rules — and closes the tables' <see cref="MoveGate"/>s. The writer may
+    /// then go on applying while another thread calls <see cref="PendingSnapshot.Write"/>: the file holds every entry
+    /// as of <paramref name="position"/> (some later changes too, which the feed's replay from that position makes
+    /// harmless), and no entry twice; only an insert that needs a cuckoo move waits until the tables are copied.
+    /// </summary>
+    public static PendingSnapshot Begin(ConsentIndex index, string path, uint hashingKeyId, ReadOnlySpan<byte> position)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var stopwatch = Stopwatch.StartNew();
         var created = DateTimeOffset.UtcNow;
-        var generations = index.Consents.Generations.Concat(index.Closures.Generations).ToArray();
+        Generation[] generations = [.. index.Consents.Generations, .. index.Closures.Generations];
         byte[] header = BuildHeader(index, hashingKeyId, position, created);
-        long body = generations.Sum(g => g.SizeBytes);
         byte[] rules = index.Retailers.Count == 0 ? [] : index.Retailers.Serialize();
-        string temporary = path + ".tmp";
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        uint crc = Crc32C.Initial;
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.SequentialScan))
-        {
-            stream.SetLength(header.Length + body + rules.Length + TrailerLength);
-            stream.Write(header);
-            crc = Crc32C.Append(crc, header);
-            long done = 0;
-            foreach (var generation in generations)
-            {
-                for (long offset = 0; offset < generation.SizeBytes; offset += IoChunk)
-                {
-                    var chunk = generation.AsBytes(offset, (int)Math.Min(IoChunk, generation.SizeBytes - offset));
-                    crc = Crc32C.Append(crc, chunk);
-                    stream.Write(chunk);
-                    done += chunk.Length;
-                    progress?.Report((double)done / body);
-                }
-            }
-
-            crc = Crc32C.Append(crc, rules);
-            stream.Write(rules);
-            Span<byte> trailer = stackalloc byte[TrailerLength];
-            TrailerMagic.CopyTo(trailer);
-            BinaryPrimitives.WriteInt64LittleEndian(trailer[8..], body);
-            BinaryPrimitives.WriteUInt32LittleEndian(trailer[16..], Crc32C.Finish(crc));
-            BinaryPrimitives.WriteInt32LittleEndian(trailer[20..], rules.Length);
-            stream.Write(trailer);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-        return new SnapshotInfo(path, header.Length + body + rules.Length + TrailerLength, index.Count, index.ClosureCount, index.Version, hashingKeyId, position.ToArray(), created, stopwatch.Elapsed);
+        return new PendingSnapshot(index, generations, header, rules, path, hashingKeyId, position.ToArray(), created);
     }
 
     /// <summary>Loads a snapshot into a new index; throws <see cref="SnapshotException"/> (and allocates nothing lasting) when anything is off.</summary>
@@ -175,16 +154,22 @@ public static class IndexSnapshot
             long done = 0;
             foreach (var (buckets, count) in sizes)
             {
-                var generation = new Generation(buckets, maxLoad) { Count = count };
+                var generation = new Generation(buckets, maxLoad);
                 generations.Add(generation);
+                long entries = 0;
                 for (long offset = 0; offset < generation.SizeBytes; offset += IoChunk)
                 {
                     var chunk = generation.AsBytes(offset, (int)Math.Min(IoChunk, generation.SizeBytes - offset));
                     ReadExactly(stream, chunk, "body");
                     crc = Crc32C.Append(crc, chunk);
+                    entries += CountEntries(chunk);
                     done += chunk.Length;
                     progress?.Report((double)done / body);
                 }
+
+                // Counted, not taken from the header: a snapshot copied while its writer went on can hold entries
+                // inserted after the header was made.
+                generation.Count = entries;
             }
 
             byte[] rules = new byte[rulesLength];
@@ -221,6 +206,19 @@ public static class IndexSnapshot
 
             throw;
         }
+    }
+
+    /// <summary>Entries in whole buckets: slots with a tag (0 marks a free slot).</summary>
+    internal static long CountEntries(ReadOnlySpan<byte> buckets)
+    {
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(buckets);
+        long entries = 0;
+        for (int i = 0; i < words.Length; i += 2)
+        {
+            entries += words[i] != 0 ? 1 : 0;
+        }
+
+        return entries;
     }
 
     private static byte[] BuildHeader(ConsentIndex index, uint keyId, ReadOnlySpan<byte> position, DateTimeOffset created)

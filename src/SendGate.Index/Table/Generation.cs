@@ -175,9 +175,10 @@ internal sealed unsafe class Generation : IDisposable
     /// <summary>
     /// The writer's insert of a new entry: into a free slot of either candidate bucket, moving
     /// other entries along a cuckoo path if need be. False when there is no room (the
-    /// generation is full); nothing has changed then.
+    /// generation is full); nothing has changed then. A move first passes <paramref name="moves"/>
+    /// (closed while a snapshot copies this table).
     /// </summary>
-    public bool TryInsert(uint first, uint second, ulong tag, ulong value)
+    public bool TryInsert(uint first, uint second, ulong tag, ulong value, MoveGate? moves = null)
     {
         if (Count >= MaxCount)
         {
@@ -192,6 +193,7 @@ internal sealed unsafe class Generation : IDisposable
 
         if (free is null)
         {
+            moves?.PassBeforeMoving();
             free = MakeRoom(first, second);
             if (free is null)
             {

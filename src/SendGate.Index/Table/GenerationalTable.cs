@@ -26,6 +26,7 @@ internal sealed unsafe class GenerationalTable : IDisposable
     private const int Chunk = 256;
 
     private readonly double _maxLoad;
+    private readonly MoveGate _moves = new();
     private Generation[] _generations;
 
     public GenerationalTable(long capacity, double maxLoad)
@@ -47,6 +48,9 @@ internal sealed unsafe class GenerationalTable : IDisposable
     public long SizeBytes => Generations.Sum(g => g.SizeBytes);
 
     public double MaxLoad => _maxLoad;
+
+    /// <summary>Closed by a snapshot while it copies the table (<see cref="MoveGate"/>).</summary>
+    internal MoveGate Moves => _moves;
 
     public ulong Find(ulong tag, ulong hash)
     {
@@ -118,11 +122,11 @@ internal sealed unsafe class GenerationalTable : IDisposable
 
         var newest = generations[^1];
         uint home = newest.Primary(hash);
-        if (!newest.TryInsert(home, newest.Alternate(home, tag), tag, value))
+        if (!newest.TryInsert(home, newest.Alternate(home, tag), tag, value, _moves))
         {
             newest = Grow();
             home = newest.Primary(hash);
-            if (!newest.TryInsert(home, newest.Alternate(home, tag), tag, value))
+            if (!newest.TryInsert(home, newest.Alternate(home, tag), tag, value, _moves))
             {
                 throw new InvalidOperationException("A new, empty generation refused an entry.");
             }
@@ -138,6 +142,8 @@ internal sealed unsafe class GenerationalTable : IDisposable
         {
             generation.Dispose();
         }
+
+        _moves.Dispose();
     }
 
     /// <summary>Per chunk: one tight loop computes every key's tag and candidate buckets, then the generation's pipelined probe.</summary>

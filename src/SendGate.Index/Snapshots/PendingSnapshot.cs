@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using SendGate.Core.Hashing;
+using SendGate.Index.Table;
+
+namespace SendGate.Index.Snapshots;
+
+/// <summary>
+/// A snapshot fixed at a feed position by <see cref="IndexSnapshot.Begin"/>, to be written by any one thread while
+/// the feed's writer goes on. Each chunk of a table is copied out of the live memory once, and the checksum and the
+/// file take that copy (the memory may change between two reads). The tables' move gates open as soon as their
+/// memory is copied, before the file is flushed; disposing opens them too, written or not.
+/// </summary>
+public sealed class PendingSnapshot : IDisposable
+{
+    private readonly ConsentIndex _index;
+    private readonly Generation[] _generations;
+    private readonly byte[] _header;
+    private readonly byte[] _rules;
+    private readonly string _path;
+    private readonly uint _hashingKeyId;
+    private readonly byte[] _position;
+    private readonly DateTimeOffset _created;
+    private readonly long _tuples;
+    private readonly long _closures;
+    private readonly long _version;
+    private int _released;
+
+    internal PendingSnapshot(ConsentIndex index, Generation[] generations, byte[] header, byte[] rules, string path, uint hashingKeyId, byte[] position, DateTimeOffset created)
+    {
+        _index = index;
+        _generations = generations;
+        _header = header;
+        _rules = rules;
+        _path = path;
+        _hashingKeyId = hashingKeyId;
+        _position = position;
+        _created = created;
+        _tuples = index.Count;
+        _closures = index.ClosureCount;
+        _version = index.Version;
+        index.Consents.Moves.Close();
+        index.Closures.Moves.Close();
+    }
+
+    /// <summary>Writes the file (to a temporary name, flushed, then renamed over <c>path</c>); a crash midway leaves any older file intact.</summary>
+    public SnapshotInfo Write(IProgress<double>? progress = null)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        long body = _generations.Sum(g => g.SizeBytes);
+        string temporary = _path + ".tmp";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
+        uint crc = Crc32C.Initial;
+        byte[] copy = new byte[(int)Math.Min(IndexSnapshot.IoChunk, Math.Max(body, 1))];
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.SequentialScan))
+        {
+            stream.SetLength(_header.Length + body + _rules.Length + IndexSnapshot.TrailerLength);
+            stream.Write(_header);
+            crc = Crc32C.Append(crc, _header);
+            long done = 0;
+            foreach (var generation in _generations)
+            {
+                for (long offset = 0; offset < generation.SizeBytes; offset += IndexSnapshot.IoChunk)
+                {
+                    int length = (int)Math.Min(IndexSnapshot.IoChunk, generation.SizeBytes - offset);
+                    var chunk = copy.AsSpan(0, length);
+                    generation.AsBytes(offset, length).CopyTo(chunk);
+                    crc = Crc32C.Append(crc, chunk);
+                    stream.Write(chunk);
+                    done += length;
+                    progress?.Report((double)done / body);
+                }
+            }
+
+            ReleaseMoves(); // the tables are copied: the writer may move entries again
+            crc = Crc32C.Append(crc, _rules);
+            stream.Write(_rules);
+            Span<byte> trailer = stackalloc byte[IndexSnapshot.TrailerLength];
+            IndexSnapshot.TrailerMagic.CopyTo(trailer);
+            BinaryPrimitives.WriteInt64LittleEndian(trailer[8..], body);
+            BinaryPrimitives.WriteUInt32LittleEndian(trailer[16..], Crc32C.Finish(crc));
+            BinaryPrimitives.WriteInt32LittleEndian(trailer[20..], _rules.Length);
+            stream.Write(trailer);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, _path, overwrite: true);
+        return new SnapshotInfo(_path, _header.Length + body + _rules.Length + IndexSnapshot.TrailerLength, _tuples, _closures, _version, _hashingKeyId, _position, _created, stopwatch.Elapsed);
+    }
+
+    public void Dispose() => ReleaseMoves();
+
+    private void ReleaseMoves()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _index.Consents.Moves.Open();
+            _index.Closures.Moves.Open();
+        }
+    }
+}

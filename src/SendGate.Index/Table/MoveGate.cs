@@ -1,0 +1,35 @@
+namespace SendGate.Index.Table;
+
+/// <summary>
+/// Lets a snapshot copy a table while its writer goes on: in-place value changes and inserts into free slots are
+/// safe to copy mid-way (a slot is published value first, then tag; values only move forward by the Core rules, and
+/// the feed re-applies everything after the snapshot's position on recovery), but a cuckoo move is not — an entry
+/// moved from a bucket not yet copied into one already copied would be in neither copy. While the gate is closed,
+/// an insert that needs a move waits for it to open.
+/// </summary>
+internal sealed class MoveGate : IDisposable
+{
+    private readonly ManualResetEventSlim _open = new(initialState: true);
+    private long _waits;
+
+    /// <summary>Inserts that waited for a snapshot (a writer held up: the observable cost of a concurrent snapshot).</summary>
+    public long Waits => Interlocked.Read(ref _waits);
+
+    public bool IsOpen => _open.IsSet;
+
+    /// <summary>Writer, before a move: returns at once unless a snapshot is being copied.</summary>
+    public void PassBeforeMoving()
+    {
+        if (!_open.IsSet)
+        {
+            Interlocked.Increment(ref _waits);
+            _open.Wait();
+        }
+    }
+
+    public void Close() => _open.Reset();
+
+    public void Open() => _open.Set();
+
+    public void Dispose() => _open.Dispose();
+}
