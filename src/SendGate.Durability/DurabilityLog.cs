@@ -32,8 +32,8 @@ internal static partial class DurabilityLog
     [LoggerMessage(EventId = 5009, Level = LogLevel.Information, Message = "Pruned checkpoint {Token}")]
     public static partial void Pruned(ILogger logger, Guid token);
 
-    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Index snapshot {File} written with checkpoint {Sequence}: {Bytes} bytes in {Seconds:F2} s")]
-    public static partial void SnapshotWritten(ILogger logger, string file, long sequence, long bytes, double seconds);
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Index snapshot {File} written with checkpoint {Sequence}: {Bytes} bytes in {Seconds:F2} s; the feed waited {WaitedMilliseconds:F1} ms for it (inserts that had to move an entry)")]
+    public static partial void SnapshotWritten(ILogger logger, string file, long sequence, long bytes, double seconds, double waitedMilliseconds);
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Hot index loaded from snapshot {File}: {Tuples} tuples, {Closures} closures, {Bytes} bytes in {Seconds:F2} s")]
     public static partial void SnapshotLoaded(ILogger logger, string file, long tuples, long closures, long bytes, double seconds);

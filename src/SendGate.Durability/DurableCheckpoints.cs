@@ -181,7 +181,7 @@ public sealed class DurableCheckpoints(
             {
                 var info = snapshot.Write();
                 snapshotName = Path.GetFileName(info.Path);
-                DurabilityLog.SnapshotWritten(logger, snapshotName, state.Sequence, info.Bytes, info.Elapsed.TotalSeconds);
+                DurabilityLog.SnapshotWritten(logger, snapshotName, state.Sequence, info.Bytes, info.Elapsed.TotalSeconds, info.WriterWaited.TotalMilliseconds);
             }
 
             var token = faster.GetAwaiter().GetResult();

@@ -204,6 +204,7 @@ public sealed class SnapshotTests : IDisposable
         }
 
         Assert.True(live.Consents.Moves.Waits > 0, "no insert needed a move during the copy: the test did not exercise the gate");
+        Assert.True((await writing).WriterWaited > TimeSpan.Zero); // what the checkpoint's log reports as the feed's wait
         var (loaded, _) = IndexSnapshot.Load(path, KeyId);
         using (loaded)
         {

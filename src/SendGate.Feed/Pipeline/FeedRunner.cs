@@ -181,7 +181,18 @@ public sealed partial class FeedRunner(
                 lastPublish = now;
                 if (checkpoints.Due)
                 {
-                    checkpoints.BeginCheckpoint(new FeedResumePoint(source.Name, applied)); // written while the feed goes on
+                    // Following, the checkpoint is written while the feed goes on (it must not hold up what is fresh);
+                    // catching up, it is written with the feed held: the cores are busy, and a checkpoint written beside
+                    // a catch-up slowed the 10^8 one down more than holding it did (docs/performance.md).
+                    var point = new FeedResumePoint(source.Name, applied);
+                    if (caughtUp)
+                    {
+                        checkpoints.BeginCheckpoint(point);
+                    }
+                    else
+                    {
+                        checkpoints.Checkpoint(point);
+                    }
                 }
             }
 

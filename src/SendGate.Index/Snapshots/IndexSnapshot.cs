@@ -8,6 +8,9 @@ namespace SendGate.Index.Snapshots;
 /// <summary>What a snapshot holds besides the tables: where the feed was, and how big it is.</summary>
 public sealed record SnapshotInfo(string Path, long Bytes, long Tuples, long Closures, long IndexVersion, uint HashingKeyId, byte[] Position, DateTimeOffset Created, TimeSpan Elapsed)
 {
+    /// <summary>Written while the feed went on (<see cref="IndexSnapshot.Begin"/>): how long its writer waited for the copy, to move an entry.</summary>
+    public TimeSpan WriterWaited { get; init; }
+
     public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? Bytes / Elapsed.TotalSeconds : 0;
 }
 

@@ -24,6 +24,7 @@ public sealed class PendingSnapshot : IDisposable
     private readonly long _tuples;
     private readonly long _closures;
     private readonly long _version;
+    private readonly TimeSpan _waitedBefore;
     private int _released;
 
     internal PendingSnapshot(ConsentIndex index, Generation[] generations, byte[] header, byte[] rules, string path, uint hashingKeyId, byte[] position, DateTimeOffset created)
@@ -39,6 +40,7 @@ public sealed class PendingSnapshot : IDisposable
         _tuples = index.Count;
         _closures = index.ClosureCount;
         _version = index.Version;
+        _waitedBefore = WriterWaited(index);
         index.Consents.Moves.Close();
         index.Closures.Moves.Close();
     }
@@ -85,7 +87,11 @@ public sealed class PendingSnapshot : IDisposable
         }
 
         File.Move(temporary, _path, overwrite: true);
-        return new SnapshotInfo(_path, _header.Length + body + _rules.Length + IndexSnapshot.TrailerLength, _tuples, _closures, _version, _hashingKeyId, _position, _created, stopwatch.Elapsed);
+        var writerWaited = WriterWaited(_index) - _waitedBefore; // read after the flush: a writer let go at the copy's end has counted its wait by then
+        return new SnapshotInfo(_path, _header.Length + body + _rules.Length + IndexSnapshot.TrailerLength, _tuples, _closures, _version, _hashingKeyId, _position, _created, stopwatch.Elapsed)
+        {
+            WriterWaited = writerWaited,
+        };
     }
 
     public void Dispose() => ReleaseMoves();
@@ -98,4 +104,6 @@ public sealed class PendingSnapshot : IDisposable
             _index.Closures.Moves.Open();
         }
     }
+
+    private static TimeSpan WriterWaited(ConsentIndex index) => index.Consents.Moves.Waited + index.Closures.Moves.Waited;
 }

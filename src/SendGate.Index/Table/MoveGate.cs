@@ -11,9 +11,13 @@ internal sealed class MoveGate : IDisposable
 {
     private readonly ManualResetEventSlim _open = new(initialState: true);
     private long _waits;
+    private long _waitedTicks;
 
     /// <summary>Inserts that waited for a snapshot (a writer held up: the observable cost of a concurrent snapshot).</summary>
     public long Waits => Interlocked.Read(ref _waits);
+
+    /// <summary>How long the writer has waited here in all.</summary>
+    public TimeSpan Waited => TimeSpan.FromTicks(Interlocked.Read(ref _waitedTicks));
 
     public bool IsOpen => _open.IsSet;
 
@@ -23,7 +27,9 @@ internal sealed class MoveGate : IDisposable
         if (!_open.IsSet)
         {
             Interlocked.Increment(ref _waits);
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             _open.Wait();
+            Interlocked.Add(ref _waitedTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
         }
     }
 
