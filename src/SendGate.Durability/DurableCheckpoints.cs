@@ -143,7 +143,7 @@ public sealed class DurableCheckpoints(
         var started = Stopwatch.StartNew();
         string position = point.ToString();
         DurabilityLog.CheckpointStarting(logger, sequence, position);
-        Task<Guid> faster;
+        Task<Guid>? faster = null;
         PendingSnapshot? snapshot = null;
         CheckpointState state;
         try
@@ -162,6 +162,8 @@ public sealed class DurableCheckpoints(
         {
             snapshot?.Dispose();
             Failed(sequence, exception);
+            // A FASTER checkpoint already started must end before the next one can start; its outcome no longer matters.
+            _inFlight = faster?.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             return null;
         }
 

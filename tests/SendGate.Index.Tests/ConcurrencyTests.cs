@@ -6,6 +6,67 @@ namespace SendGate.Index.Tests;
 /// <summary>One writer and concurrent readers: readers never see a torn entry or lose an entry that was there, even while cuckoo moves relocate entries.</summary>
 public sealed class ConcurrencyTests
 {
+    [Fact(Timeout = 120_000)]
+    public async Task Readers_WhileAStashIsFilledAndDrained_NeverMissAnEntry()
+    {
+        const int stable = 200_000;
+        using var index = Keys.Index(expected: stable); // filled to its load bound below: inserts need moves
+        var random = new Random(9);
+        var stableKeys = Enumerable.Range(0, stable).Select(_ => Keys.Random(random)).ToArray();
+        var extra = Enumerable.Range(0, 20_000).Select(_ => Keys.Random(random)).ToArray();
+        foreach (var key in stableKeys.Take(stable * 9 / 10))
+        {
+            index.Apply(key, State(0));
+        }
+
+        index.Consents.BeginSnapshot(); // as a snapshot's copy does: no moves, so inserts that need one are stashed
+        foreach (var key in extra)
+        {
+            index.Apply(key, State(1));
+        }
+
+        Assert.True(index.Consents.Stashed > 0, "nothing was stashed: the table was not full enough");
+        using var stop = new CancellationTokenSource();
+        long reads = 0;
+        string? failure = null;
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
+        {
+            var results = new ConsentLookup[extra.Length];
+            while (!stop.IsCancellationRequested && failure is null)
+            {
+                index.Lookup(extra, results);
+                int missing = results.Count(l => l.State.IsNone);
+                if (missing > 0)
+                {
+                    failure = $"{missing} of the {extra.Length} entries were not found";
+                }
+
+                Interlocked.Increment(ref reads);
+            }
+        })).ToArray();
+
+        while (Interlocked.Read(ref reads) < 4 && failure is null)
+        {
+            await Task.Delay(1);
+        }
+
+        index.Consents.EndSnapshot();
+        index.Apply(stableKeys[^1], State(2)); // the writer's next change drains the stash into the table
+        Assert.Equal(0, index.Consents.Stashed);
+        long drainedAt = Interlocked.Read(ref reads);
+        while (Interlocked.Read(ref reads) < drainedAt + 4 && failure is null)
+        {
+            await Task.Delay(1);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+        Assert.Null(failure);
+        var after = new ConsentLookup[extra.Length];
+        index.Lookup(extra, after);
+        Assert.All(after, l => Assert.Equal(State(1), l.State));
+    }
+
     [Fact]
     public async Task Readers_DuringInsertsMovesAndUpdates_AlwaysSeeAWrittenState()
     {

@@ -159,7 +159,8 @@ public sealed class SnapshotTests : IDisposable
     public async Task WrittenWhileTheWriterGoesOn_ThenReplayedFromItsPosition_EqualsTheIndexThatNeverStopped()
     {
         // Sized for 2^20 tuples and filled to near its load limit: the copy spans several chunks, and the inserts made
-        // during it need cuckoo moves — the case a concurrent copy could lose or double an entry in.
+        // during it need cuckoo moves — the case a concurrent copy could lose or double an entry in. They go to the
+        // stash until it is full, then wait for the copy to end.
         using var live = Keys.Index(expected: 1 << 20);
         var random = new Random(21);
         var keys = Enumerable.Range(0, 1_150_000).Select(_ => Keys.Random(random)).ToArray();
@@ -180,6 +181,8 @@ public sealed class SnapshotTests : IDisposable
 
         string path = Path.Combine(_directory, "concurrent.snap");
         long applied = 0;
+        int stashedDuringCopy = 0;
+        int invisible = -1;
         var firstChunkCopied = new ManualResetEventSlim();
         Task<SnapshotInfo> writing;
         using (var pending = IndexSnapshot.Begin(live, path, KeyId, "kafka:c@[900001]"u8))
@@ -188,8 +191,21 @@ public sealed class SnapshotTests : IDisposable
             // move gate), so that the rest of the table is copied while it changes.
             var progress = new SyncProgress(_ =>
             {
+                if (firstChunkCopied.IsSet)
+                {
+                    return;
+                }
+
                 firstChunkCopied.Set();
                 SpinWait.SpinUntil(() => Interlocked.Read(ref applied) == changes.Count || live.Consents.Moves.Waits > 0, TimeSpan.FromSeconds(30));
+                // The writer has stopped (all applied, or its stash full): a reader sees every tuple it inserted,
+                // those in the stash included.
+                stashedDuringCopy = live.Consents.Stashed;
+                long done = Interlocked.Read(ref applied);
+                var inserted = changes.Take((int)done).Where((_, i) => i % 2 == 0).Select(c => c.Key).ToArray();
+                var seen = new ConsentLookup[inserted.Length];
+                live.Lookup(inserted, seen);
+                invisible = seen.Count(l => l.State.IsNone);
             });
             writing = Task.Factory.StartNew(() => pending.Write(progress), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             Assert.True(firstChunkCopied.Wait(TimeSpan.FromSeconds(30)));
@@ -203,7 +219,9 @@ public sealed class SnapshotTests : IDisposable
             await writing;
         }
 
-        Assert.True(live.Consents.Moves.Waits > 0, "no insert needed a move during the copy: the test did not exercise the gate");
+        Assert.True(stashedDuringCopy > 0, "no insert needed a move during the copy: the test did not exercise the stash");
+        Assert.Equal(0, invisible);
+        Assert.True(live.Consents.Moves.Waits > 0, "the stash never filled: the test did not exercise the gate");
         Assert.True((await writing).WriterWaited > TimeSpan.Zero); // what the checkpoint's log reports as the feed's wait
         var (loaded, _) = IndexSnapshot.Load(path, KeyId);
         using (loaded)
@@ -223,6 +241,12 @@ public sealed class SnapshotTests : IDisposable
             loaded.Lookup(keys, actual);
             Assert.Equal(expected, actual);
         }
+
+        Assert.Equal(0, live.Consents.Stashed); // the writer's first change after the copy drained the stash into the table
+        var drained = new ConsentLookup[keys.Length];
+        live.Lookup(keys, drained);
+        Assert.DoesNotContain(drained, l => l.State.IsNone);
+        Assert.Equal(keys.Length, live.Count);
     }
 
     [Fact]

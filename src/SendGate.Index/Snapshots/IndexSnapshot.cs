@@ -74,17 +74,22 @@ public static class IndexSnapshot
     /// generations, their sizes, the retailer rules — and closes the tables' <see cref="MoveGate"/>s. The writer may
     /// then go on applying while another thread calls <see cref="PendingSnapshot.Write"/>: the file holds every entry
     /// as of <paramref name="position"/> (some later changes too, which the feed's replay from that position makes
-    /// harmless), and no entry twice; only an insert that needs a cuckoo move waits until the tables are copied.
+    /// harmless), and no entry twice. An insert that would need a cuckoo move meanwhile goes to a stash the readers
+    /// also probe (<see cref="Table.Stash"/>), and into the table once the copy is over; only a full stash waits.
     /// </summary>
     public static PendingSnapshot Begin(ConsentIndex index, string path, uint hashingKeyId, ReadOnlySpan<byte> position)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var created = DateTimeOffset.UtcNow;
+        var waitedBefore = index.Consents.Moves.Waited + index.Closures.Moves.Waited;
+        // First: what an earlier copy stashed goes into the tables (it is before the position), then no more moves.
+        index.Consents.BeginSnapshot();
+        index.Closures.BeginSnapshot();
         Generation[] generations = [.. index.Consents.Generations, .. index.Closures.Generations];
         byte[] header = BuildHeader(index, hashingKeyId, position, created);
         byte[] rules = index.Retailers.Count == 0 ? [] : index.Retailers.Serialize();
-        return new PendingSnapshot(index, generations, header, rules, path, hashingKeyId, position.ToArray(), created);
+        return new PendingSnapshot(index, generations, header, rules, path, hashingKeyId, position.ToArray(), created, waitedBefore);
     }
 
     /// <summary>Loads a snapshot into a new index; throws <see cref="SnapshotException"/> (and allocates nothing lasting) when anything is off.</summary>

@@ -7,7 +7,7 @@ namespace SendGate.Index.Snapshots;
 
 /// <summary>
 /// A snapshot fixed at a feed position by <see cref="IndexSnapshot.Begin"/>, to be written by any one thread while
-/// the feed's writer goes on. Each chunk of a table is copied out of the live memory once, and the checksum and the
+/// the feed's writer goes on (its tables' move gates closed by <see cref="IndexSnapshot.Begin"/>). Each chunk of a table is copied out of the live memory once, and the checksum and the
 /// file take that copy (the memory may change between two reads). The tables' move gates open as soon as their
 /// memory is copied, before the file is flushed; disposing opens them too, written or not.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class PendingSnapshot : IDisposable
     private readonly TimeSpan _waitedBefore;
     private int _released;
 
-    internal PendingSnapshot(ConsentIndex index, Generation[] generations, byte[] header, byte[] rules, string path, uint hashingKeyId, byte[] position, DateTimeOffset created)
+    internal PendingSnapshot(ConsentIndex index, Generation[] generations, byte[] header, byte[] rules, string path, uint hashingKeyId, byte[] position, DateTimeOffset created, TimeSpan waitedBefore)
     {
         _index = index;
         _generations = generations;
@@ -40,9 +40,7 @@ public sealed class PendingSnapshot : IDisposable
         _tuples = index.Count;
         _closures = index.ClosureCount;
         _version = index.Version;
-        _waitedBefore = WriterWaited(index);
-        index.Consents.Moves.Close();
-        index.Closures.Moves.Close();
+        _waitedBefore = waitedBefore;
     }
 
     /// <summary>Writes the file (to a temporary name, flushed, then renamed over <c>path</c>); a crash midway leaves any older file intact.</summary>
@@ -100,8 +98,8 @@ public sealed class PendingSnapshot : IDisposable
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
-            _index.Consents.Moves.Open();
-            _index.Closures.Moves.Open();
+            _index.Consents.EndSnapshot();
+            _index.Closures.EndSnapshot();
         }
     }
 

@@ -175,14 +175,19 @@ internal sealed unsafe class Generation : IDisposable
     /// <summary>
     /// The writer's insert of a new entry: into a free slot of either candidate bucket, moving
     /// other entries along a cuckoo path if need be. False when there is no room (the
-    /// generation is full); nothing has changed then. A move first passes <paramref name="moves"/>
-    /// (closed while a snapshot copies this table).
+    /// generation is full); nothing has changed then.
     /// </summary>
-    public bool TryInsert(uint first, uint second, ulong tag, ulong value, MoveGate? moves = null)
+    public bool TryInsert(uint first, uint second, ulong tag, ulong value) => TryInsert(first, second, tag, value, allowMove: true) == InsertOutcome.Inserted;
+
+    /// <summary>
+    /// The writer's insert, as <see cref="TryInsert(uint, uint, ulong, ulong)"/>; without <paramref name="allowMove"/>
+    /// (a snapshot is copying the table) an insert that would move entries is not made and says so.
+    /// </summary>
+    public InsertOutcome TryInsert(uint first, uint second, ulong tag, ulong value, bool allowMove)
     {
         if (Count >= MaxCount)
         {
-            return false;
+            return InsertOutcome.Full;
         }
 
         Slot* free = SlotIn(Bucket(first), 0);
@@ -193,18 +198,22 @@ internal sealed unsafe class Generation : IDisposable
 
         if (free is null)
         {
-            moves?.PassBeforeMoving();
+            if (!allowMove)
+            {
+                return InsertOutcome.NeedsMove;
+            }
+
             free = MakeRoom(first, second);
             if (free is null)
             {
-                return false;
+                return InsertOutcome.Full;
             }
         }
 
         free->Value = value;
         Volatile.Write(ref free->Tag, tag);
         Count++;
-        return true;
+        return InsertOutcome.Inserted;
     }
 
     /// <summary>Moves one entry to its other bucket when that has room (tests drive continuous moves with it).</summary>

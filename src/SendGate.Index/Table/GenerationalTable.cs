@@ -25,9 +25,13 @@ internal sealed unsafe class GenerationalTable : IDisposable
 {
     private const int Chunk = 256;
 
+    /// <summary>Slots of the stash a snapshot's copy may need (3/4 usable): 48k inserts that would move entries, 1.5 MiB.</summary>
+    private const int StashCapacity = 1 << 16;
+
     private readonly double _maxLoad;
     private readonly MoveGate _moves = new();
     private Generation[] _generations;
+    private Stash? _stash;
 
     public GenerationalTable(long capacity, double maxLoad)
         : this([new Generation(Generation.BucketsFor(capacity, maxLoad), maxLoad)], maxLoad)
@@ -52,8 +56,25 @@ internal sealed unsafe class GenerationalTable : IDisposable
     /// <summary>Closed by a snapshot while it copies the table (<see cref="MoveGate"/>).</summary>
     internal MoveGate Moves => _moves;
 
+    /// <summary>Entries inserted during a snapshot's copy and not yet moved into the table (<see cref="Stash"/>).</summary>
+    internal int Stashed => Volatile.Read(ref _stash)?.Count ?? 0;
+
+    /// <summary>
+    /// Writer, at a snapshot's position: moves what an earlier copy stashed into the table (the snapshot must hold it)
+    /// and closes the move gate until <see cref="EndSnapshot"/>.
+    /// </summary>
+    internal void BeginSnapshot()
+    {
+        DrainStash();
+        _moves.Close();
+    }
+
+    /// <summary>The copy is over: the writer may move entries again, and drains the stash at its next change.</summary>
+    internal void EndSnapshot() => _moves.Open();
+
     public ulong Find(ulong tag, ulong hash)
     {
+        var stash = Volatile.Read(ref _stash); // before the generations: a stash dropped after its entries moved in is then not missed
         var generations = Volatile.Read(ref _generations);
         for (int g = generations.Length - 1; g >= 0; g--)
         {
@@ -66,7 +87,7 @@ internal sealed unsafe class GenerationalTable : IDisposable
             }
         }
 
-        return 0;
+        return stash?.Find(tag, hash) ?? 0;
     }
 
     /// <summary>
@@ -77,11 +98,23 @@ internal sealed unsafe class GenerationalTable : IDisposable
     public void FindBatch<TKey, TProjection>(ReadOnlySpan<TKey> keys, Span<ulong> values)
         where TProjection : IKeyProjection<TKey>
     {
+        var stash = Volatile.Read(ref _stash);
         var generations = Volatile.Read(ref _generations);
         FindBatch<TKey, TProjection>(generations[^1], keys, values, onlyMissing: false);
         for (int g = generations.Length - 2; g >= 0; g--)
         {
             FindBatch<TKey, TProjection>(generations[g], keys, values, onlyMissing: true);
+        }
+
+        if (stash is not null)
+        {
+            for (int i = 0; i < keys.Length; i++)
+            {
+                if (values[i] == 0)
+                {
+                    values[i] = stash.Find(TProjection.Tag(keys[i]), TProjection.Hash(keys[i]));
+                }
+            }
         }
     }
 
@@ -101,6 +134,11 @@ internal sealed unsafe class GenerationalTable : IDisposable
     /// <summary>The writer's update: stores <paramref name="merge"/>(current, value), or inserts. True when the stored value changed.</summary>
     public bool Upsert(ulong tag, ulong hash, ulong value, Func<ulong, ulong, ulong> merge)
     {
+        if (_stash is not null && _moves.IsOpen)
+        {
+            DrainStash(); // a snapshot's copy is over: what it stashed goes into the table
+        }
+
         var generations = _generations;
         for (int g = generations.Length - 1; g >= 0; g--)
         {
@@ -120,18 +158,19 @@ internal sealed unsafe class GenerationalTable : IDisposable
             }
         }
 
-        var newest = generations[^1];
-        uint home = newest.Primary(hash);
-        if (!newest.TryInsert(home, newest.Alternate(home, tag), tag, value, _moves))
+        if (_stash is { } stash && stash.IndexOf(tag, hash) is var stashed and >= 0)
         {
-            newest = Grow();
-            home = newest.Primary(hash);
-            if (!newest.TryInsert(home, newest.Alternate(home, tag), tag, value, _moves))
+            ulong merged = merge(stash.ValueAt(stashed), value);
+            if (merged == stash.ValueAt(stashed))
             {
-                throw new InvalidOperationException("A new, empty generation refused an entry.");
+                return false;
             }
+
+            stash.SetValueAt(stashed, merged);
+            return true;
         }
 
+        Insert(tag, hash, value, stashIfMoving: true);
         Count++;
         return true;
     }
@@ -185,6 +224,64 @@ internal sealed unsafe class GenerationalTable : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Writer: a new entry into the newest generation (a larger one added when it is full), or into the stash when it would move entries while a snapshot copies the table.</summary>
+    private void Insert(ulong tag, ulong hash, ulong value, bool stashIfMoving)
+    {
+        var newest = _generations[^1];
+        uint home = newest.Primary(hash);
+        var outcome = newest.TryInsert(home, newest.Alternate(home, tag), tag, value, allowMove: _moves.IsOpen);
+        if (outcome == InsertOutcome.NeedsMove)
+        {
+            if (stashIfMoving && StashFor().TryAdd(tag, hash, value))
+            {
+                return;
+            }
+
+            _moves.PassBeforeMoving(); // the stash is full (or being drained): wait for the copy to end
+            outcome = newest.TryInsert(home, newest.Alternate(home, tag), tag, value, allowMove: true);
+        }
+
+        if (outcome == InsertOutcome.Full)
+        {
+            newest = Grow();
+            home = newest.Primary(hash);
+            if (!newest.TryInsert(home, newest.Alternate(home, tag), tag, value))
+            {
+                throw new InvalidOperationException("A new, empty generation refused an entry.");
+            }
+        }
+    }
+
+    private Stash StashFor()
+    {
+        if (_stash is not { } stash)
+        {
+            stash = new Stash(StashCapacity);
+            Volatile.Write(ref _stash, stash);
+        }
+
+        return stash;
+    }
+
+    /// <summary>
+    /// Writer, moves allowed: every stashed entry into the table, then the stash dropped — in that order, so that a
+    /// reader, which takes the stash before it probes the generations, finds each entry in one or the other.
+    /// </summary>
+    private void DrainStash()
+    {
+        if (_stash is not { } stash)
+        {
+            return;
+        }
+
+        foreach (var (tag, hash, value) in stash.Entries())
+        {
+            Insert(tag, hash, value, stashIfMoving: false);
+        }
+
+        Volatile.Write(ref _stash, null);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
