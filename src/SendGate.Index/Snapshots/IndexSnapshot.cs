@@ -82,7 +82,7 @@ public static class IndexSnapshot
         ArgumentNullException.ThrowIfNull(index);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var created = DateTimeOffset.UtcNow;
-        var waitedBefore = index.Consents.Moves.Waited + index.Closures.Moves.Waited;
+        var waitedBefore = PendingSnapshot.WriterWaited(index);
         // First: what an earlier copy stashed goes into the tables (it is before the position), then no more moves.
         index.Consents.BeginSnapshot();
         index.Closures.BeginSnapshot();

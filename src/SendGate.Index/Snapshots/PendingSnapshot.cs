@@ -103,5 +103,6 @@ public sealed class PendingSnapshot : IDisposable
         }
     }
 
-    private static TimeSpan WriterWaited(ConsentIndex index) => index.Consents.Moves.Waited + index.Closures.Moves.Waited;
+    /// <summary>How long the index's writer has waited at its move gates in all.</summary>
+    internal static TimeSpan WriterWaited(ConsentIndex index) => index.Consents.Moves.Waited + index.Closures.Moves.Waited;
 }
