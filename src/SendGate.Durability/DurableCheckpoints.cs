@@ -121,13 +121,7 @@ public sealed class DurableCheckpoints(
     /// snapshot begun (<see cref="IndexSnapshot.Begin"/>), then both are written by a thread of their own while the
     /// feed goes on, and the manifest follows once both are on disk. The feed is held only for the start.
     /// </summary>
-    /// <remarks>
-    /// Held for now, like <see cref="Checkpoint"/>: recovered from a checkpoint written beside the feed, the replay
-    /// from its position can append a second, equal version of a record, which the state digest's log walk then counts
-    /// twice (DurableStateTests found it, intermittently). Until the replay skips what the durable state already holds,
-    /// the feed waits for the whole checkpoint.
-    /// </remarks>
-    public void BeginCheckpoint(FeedResumePoint point) => Checkpoint(point);
+    public void BeginCheckpoint(FeedResumePoint point) => Take(point);
 
     /// <summary>The checkpoint at <paramref name="point"/>, running; null when none was needed or it could not start.</summary>
     private Task? Take(FeedResumePoint point)

@@ -21,6 +21,7 @@ namespace SendGate.Durability;
 public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
 {
     private const int StackValue = 256;
+    private static readonly object FoundMarker = new();
     private readonly string _logDirectory;
     private readonly string _checkpointDirectory;
     private readonly DurabilityOptions _options;
@@ -166,11 +167,16 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
         }
     }
 
-    public void ApplyClosure(RecipientKey recipient, ConsentTime closedAt)
+    public void ApplyClosure(RecipientKey recipient, ConsentTime closedAt, ConsentTime current)
     {
         var session = Writer();
         Span<byte> keyBytes = stackalloc byte[RecordCodec.ClosureKeySize];
         recipient.WriteTo(keyBytes);
+        if (closedAt == current && Read(session, keyBytes, ReadClosure) is { } stored && stored.Value >= closedAt)
+        {
+            return; // already held: the index and the store agree
+        }
+
         Span<byte> value = stackalloc byte[RecordCodec.ClosureValueSize];
         RecordCodec.WriteClosure(closedAt, value);
         Upsert(session, keyBytes, value);
@@ -197,28 +203,24 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
     }
 
     /// <summary>
-    /// Every live (newest) record and closure, each once: the log scanned in order, each record
-    /// passed on only when it is what a read of its key returns. The writer appends a version
-    /// only when it beats the current one, so a key's versions all differ and exactly one
-    /// matches. (FASTER 2.6.5's own distinct iteration returned superseded versions, and the
-    /// address a pending read reports is not the record's, so neither can be used here.)
-    /// One lookup per record: an operator's tool, not a hot path.
+    /// Every live (newest) record and closure, each once: the log scanned in order, each version
+    /// passed on only when a read of its key finds it at that very address. Comparing bytes would
+    /// not do: replayed after a recovery, the feed can append a second, equal version of what the
+    /// checkpoint's cut already held. (FASTER 2.6.5's own distinct iteration returned superseded
+    /// versions, and the address a completed pending read reports is where its search began, so
+    /// the address is taken from the reader callback, which FASTER gives the record's own.)
+    /// One lookup per version: an operator's tool, not a hot path. A version written while the walk
+    /// runs may be missed or passed on beside an older one, as with any live walk.
     /// </summary>
     public bool Visit(IConsentStateVisitor visitor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(visitor);
         EnsureOpen();
-        var session = RentReader();
-        try
-        {
-            using var iterator = _kv.Log.Scan(_kv.Log.BeginAddress, _kv.Log.TailAddress);
-            Dispatch(iterator, visitor, cancellationToken, live: (key, value) => Read(session, key, static newest => newest.ToArray()) is { } newest && value.SequenceEqual(newest));
-            return true;
-        }
-        finally
-        {
-            _readers.Add(session);
-        }
+        var functions = new AddressRecordingFunctions();
+        using var session = _kv.For(functions).NewSession<SpanByteFunctions<Empty>>();
+        using var iterator = _kv.Log.Scan(_kv.Log.BeginAddress, _kv.Log.TailAddress);
+        Dispatch(iterator, visitor, cancellationToken, live: (key, address) => Read(session, key, Found) is not null && functions.LastAddress == address);
+        return true;
     }
 
     /// <summary>
@@ -266,7 +268,7 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
 
             var key = iterator.GetKey().AsReadOnlySpan();
             var value = iterator.GetValue().AsReadOnlySpan();
-            if (live is not null && !live(key, value))
+            if (live is not null && !live(key, iterator.CurrentAddress))
             {
                 continue;
             }
@@ -344,7 +346,32 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
 
     private delegate T? ReadDecoder<T>(ReadOnlySpan<byte> value);
 
-    private delegate bool LiveTest(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
+    private delegate bool LiveTest(ReadOnlySpan<byte> key, long address);
+
+    private static object? Found(ReadOnlySpan<byte> value) => FoundMarker;
+
+    private static ClosureTime? ReadClosure(ReadOnlySpan<byte> value) => RecordCodec.TryReadClosure(value, out var closedAt) ? new ClosureTime(closedAt) : null;
+
+    /// <summary>A stored closure, boxed for <see cref="Read{T}"/> (a closure tie is rare: only replays after a recovery).</summary>
+    private sealed record ClosureTime(ConsentTime Value);
+
+    /// <summary>SpanByte reads that also note the logical address of the record read (reads of one thread at a time).</summary>
+    private sealed class AddressRecordingFunctions : SpanByteFunctions<Empty>
+    {
+        public long LastAddress { get; private set; }
+
+        public override bool SingleReader(ref SpanByte key, ref SpanByte input, ref SpanByte value, ref SpanByteAndMemory dst, ref ReadInfo readInfo)
+        {
+            LastAddress = readInfo.Address;
+            return base.SingleReader(ref key, ref input, ref value, ref dst, ref readInfo);
+        }
+
+        public override bool ConcurrentReader(ref SpanByte key, ref SpanByte input, ref SpanByte value, ref SpanByteAndMemory dst, ref ReadInfo readInfo)
+        {
+            LastAddress = readInfo.Address;
+            return base.ConcurrentReader(ref key, ref input, ref value, ref dst, ref readInfo);
+        }
+    }
 
     private (FasterKV<SpanByte, SpanByte> Kv, IDevice Device, DeviceLogCommitCheckpointManager Checkpoints) Create()
     {

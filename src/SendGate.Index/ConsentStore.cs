@@ -85,10 +85,12 @@ public sealed class ConsentStore(ConsentIndex index, IConsentRecordStore records
         var hot = Index;
         if (records.KeepsRecords)
         {
+            // A tie is passed on too: recovered from a checkpoint written beside the feed, the index's snapshot can
+            // hold a closure the durable store's cut missed, which only the replay of that closure writes there.
             var current = hot.ClosureOf(closure.Recipient);
-            if (LineClosureRule.Newest(current, closure.ClosedAt) != current)
+            if (closure.ClosedAt >= current)
             {
-                records.ApplyClosure(closure.Recipient, closure.ClosedAt);
+                records.ApplyClosure(closure.Recipient, closure.ClosedAt, current);
             }
         }
 

@@ -26,8 +26,12 @@ public interface IConsentRecordStore
     /// </summary>
     void Apply(in ConsentKey key, ConsentRecord record, ConsentState current);
 
-    /// <summary>Writer: a recipient's line closure moved to <paramref name="closedAt"/> (always later than before).</summary>
-    void ApplyClosure(RecipientKey recipient, ConsentTime closedAt);
+    /// <summary>
+    /// Writer: keeps the later of the recipient's stored closure and <paramref name="closedAt"/>. Called only with a
+    /// time at least <paramref name="current"/>, the closure the hot index held before (so a store need read its own
+    /// copy only when the two tie: after a recovery the index can hold a closure the store has not yet written).
+    /// </summary>
+    void ApplyClosure(RecipientKey recipient, ConsentTime closedAt, ConsentTime current);
 
     ConsentRecord? Find(in ConsentKey key);
 
@@ -46,7 +50,7 @@ public sealed class NoConsentRecordStore : IConsentRecordStore
     {
     }
 
-    public void ApplyClosure(RecipientKey recipient, ConsentTime closedAt)
+    public void ApplyClosure(RecipientKey recipient, ConsentTime closedAt, ConsentTime current)
     {
     }
 

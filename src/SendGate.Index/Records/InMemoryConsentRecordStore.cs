@@ -32,7 +32,8 @@ public sealed class InMemoryConsentRecordStore(long expectedRecords = 0) : ICons
         _records.AddOrUpdate(key, static (_, incoming) => incoming, static (_, current, incoming) => ConsentRecord.Newest(current, incoming), record);
     }
 
-    public void ApplyClosure(RecipientKey recipient, ConsentTime closedAt) => _closures[recipient] = closedAt;
+    public void ApplyClosure(RecipientKey recipient, ConsentTime closedAt, ConsentTime current) =>
+        _closures.AddOrUpdate(recipient, static (_, incoming) => incoming, static (_, stored, incoming) => LineClosureRule.Newest(stored, incoming), closedAt);
 
     public ConsentRecord? Find(in ConsentKey key) => _records.GetValueOrDefault(key);
 
