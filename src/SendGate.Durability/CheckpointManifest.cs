@@ -14,7 +14,9 @@ public sealed record ManifestFile(string Path, long Bytes, string Crc32C);
 /// checkpoint holds; the authoritative feed position is the FASTER commit cookie.
 /// <see cref="Snapshot"/> names the hot-index snapshot taken with the checkpoint (same feed
 /// position, carried in the snapshot itself and checked on load), <see cref="NewestChange"/> the
-/// newest change time the snapshot cannot tell.
+/// newest change time the snapshot cannot tell. A checkpoint of FASTER's log alone names in
+/// <see cref="IndexToken"/> the full checkpoint whose hash index it is recovered over (its files are
+/// listed and checked here too), and in <see cref="IndexLogBytes"/> the log's size when that index was written.
 /// </summary>
 public sealed record CheckpointManifest(
     long Sequence,
@@ -28,8 +30,16 @@ public sealed record CheckpointManifest(
     double Seconds,
     IReadOnlyList<ManifestFile> Files,
     string? Snapshot = null,
-    uint NewestChange = 0)
+    uint NewestChange = 0,
+    Guid? IndexToken = null,
+    long IndexLogBytes = 0)
 {
+    /// <summary>The full checkpoint whose hash index this one is recovered over: itself unless it is of the log alone.</summary>
+    public Guid Base => IndexToken ?? Token;
+
+    /// <summary>The log's size when <see cref="Base"/>'s hash index was written.</summary>
+    public long BaseLogBytes => IndexToken is null ? LogBytes : IndexLogBytes;
+
     private const string Suffix = ".manifest.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

@@ -23,8 +23,8 @@ internal static partial class DurabilityLog
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Checkpoint {Sequence} starting at {Position}")]
     public static partial void CheckpointStarting(ILogger logger, long sequence, string position);
 
-    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Checkpoint {Sequence} ({Token}) taken in {Seconds:F2} s, the feed held {HeldMilliseconds:F1} ms: {Tuples} tuples, {Closures} closures, log {LogBytes} bytes, checkpoint files {CheckpointBytes} bytes")]
-    public static partial void CheckpointTaken(ILogger logger, long sequence, Guid token, double seconds, double heldMilliseconds, long tuples, long closures, long logBytes, long checkpointBytes);
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Checkpoint {Sequence} ({Token}, {Kind}) taken in {Seconds:F2} s, the feed held {HeldMilliseconds:F1} ms: {Tuples} tuples, {Closures} closures, log {LogBytes} bytes, checkpoint files {CheckpointBytes} bytes")]
+    public static partial void CheckpointTaken(ILogger logger, long sequence, Guid token, string kind, double seconds, double heldMilliseconds, long tuples, long closures, long logBytes, long checkpointBytes);
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Error, Message = "Checkpoint {Sequence} failed (the state stays recoverable from the previous one; retrying next interval): {Reason}")]
     public static partial void CheckpointFailed(ILogger logger, long sequence, string reason);

@@ -20,7 +20,16 @@ public sealed class DurabilityOptions
     /// </summary>
     public bool IndexSnapshots { get; set; } = true;
 
-    /// <summary>Checkpoints kept: the newest, plus fallbacks should it turn out unreadable.</summary>
+    /// <summary>
+    /// Log growth, MiB, after which a checkpoint writes FASTER's hash index again (a full checkpoint); below it a
+    /// checkpoint writes the log's new pages alone and is recovered over the last full one, FASTER replaying the log
+    /// between the two into the index. At 10^8 records the hash index is a 1 GB write, which on a disk shared with
+    /// the broker delays the feed for seconds; this bounds what a restart replays instead. 0: every checkpoint full.
+    /// </summary>
+    [Range(0, 1 << 20)]
+    public int IndexCheckpointLogMiB { get; set; } = 1024;
+
+    /// <summary>Checkpoints kept: the newest, plus fallbacks should it turn out unreadable (and the full checkpoints they build on).</summary>
     [Range(2, 100)]
     public int KeepCheckpoints { get; set; } = 3;
 

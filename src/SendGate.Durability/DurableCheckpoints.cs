@@ -17,8 +17,10 @@ namespace SendGate.Durability;
 /// started and the hot index's snapshot begun there, and both are then written by a thread of
 /// their own while the feed goes on (each holds at least the events up to that position, perhaps
 /// a few after it, which the feed applies again on recovery: the Core rules make that harmless).
-/// A manifest with the checksum of each file is written once both are on disk, and only
-/// manifested checkpoints are ever recovered. Recovery
+/// FASTER's hash index is written with a checkpoint only once the log has grown by
+/// <see cref="DurabilityOptions.IndexCheckpointLogMiB"/> since it last was; between, a checkpoint is of the log
+/// alone and is recovered over that full one. A manifest with the checksum of each file (the full one's index
+/// files included) is written once everything is on disk, and only manifested checkpoints are ever recovered. Recovery
 /// takes the newest one that verifies and opens, passing over (and logging) any that do not,
 /// rebuilds the hot index from the durable log, and hands the feed its resume position;
 /// events applied again after it are harmless, the Core rules being maxima.
@@ -43,6 +45,7 @@ public sealed class DurableCheckpoints(
     private bool _recovered;
     private FeedResumePoint? _lastPoint;
     private Task? _inFlight;
+    private IndexBase? _base;
 
     public bool Due => _recovered && _inFlight is not { IsCompleted: false } &&
         clock.GetTimestamp() - Interlocked.Read(ref _lastTicks) >= _options.CheckpointInterval.TotalSeconds * clock.TimestampFrequency;
@@ -69,7 +72,7 @@ public sealed class DurableCheckpoints(
             {
                 try
                 {
-                    byte[] cookie = records.Recover(manifest!.Token);
+                    byte[] cookie = records.Recover(manifest!.Base, manifest.Token);
                     problem = FeedResumePoint.TryDecode(cookie, out point) ? null : "its feed position does not decode";
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
@@ -99,6 +102,8 @@ public sealed class DurableCheckpoints(
             }
 
             _sequence = manifest!.Sequence;
+            var indexFiles = records.CheckpointFiles(manifest.Base, index: true).Select(file => Path.GetRelativePath(records.CheckpointDirectory, file)).ToHashSet(StringComparer.Ordinal);
+            _base = new IndexBase(manifest.Base, manifest.Files.Where(file => indexFiles.Contains(file.Path)).ToList(), manifest.BaseLogBytes);
             Prune(passedOver, keep: _options.KeepCheckpoints);
             string resumes = point.ToString();
             double rebuildSeconds = started.Elapsed.TotalSeconds - fasterSeconds;
@@ -146,11 +151,13 @@ public sealed class DurableCheckpoints(
         Task<Guid>? faster = null;
         PendingSnapshot? snapshot = null;
         CheckpointState state;
+        // FASTER's hash index is written again once the log has grown enough since the last time; between, the log alone.
+        var over = _base is { } last && _options.IndexCheckpointLogMiB > 0 && records.LogBytes - last.LogBytes < ((long)_options.IndexCheckpointLogMiB << 20) ? last : null;
         try
         {
             byte[] encoded = point.Encode();
-            faster = records.BeginCheckpoint(encoded);
-            state = new CheckpointState(sequence, point, store.Index.Count, store.Index.ClosureCount, store.NewestChange.Seconds);
+            faster = records.BeginCheckpoint(encoded, withIndex: over is null);
+            state = new CheckpointState(sequence, point, store.Index.Count, store.Index.ClosureCount, store.NewestChange.Seconds, over);
             if (_options.IndexSnapshots)
             {
                 string name = sequence.ToString("D12", CultureInfo.InvariantCulture) + SnapshotSuffix;
@@ -187,16 +194,19 @@ public sealed class DurableCheckpoints(
             }
 
             var token = faster.GetAwaiter().GetResult();
-            var files = CheckpointManifest.Describe(records.CheckpointDirectory, records.CheckpointFiles(token));
+            long logBytes = records.LogBytes;
+            var indexBase = state.Over ?? new IndexBase(token, CheckpointManifest.Describe(records.CheckpointDirectory, records.CheckpointFiles(token, index: true)), logBytes);
+            var files = indexBase.Files.Concat(CheckpointManifest.Describe(records.CheckpointDirectory, records.CheckpointFiles(token, index: false))).ToList();
             var now = clock.GetUtcNow();
-            var manifest = new CheckpointManifest(state.Sequence, token, now, _keyId, state.Point.ToString(), state.Tuples, state.Closures, records.LogBytes, started.Elapsed.TotalSeconds, files, snapshotName, state.NewestChange);
+            var manifest = new CheckpointManifest(state.Sequence, token, now, _keyId, state.Point.ToString(), state.Tuples, state.Closures, logBytes, started.Elapsed.TotalSeconds, files, snapshotName, state.NewestChange, state.Over?.Token, state.Over?.LogBytes ?? 0);
             manifest.Write(_manifests);
             _sequence = state.Sequence;
             _lastPoint = state.Point;
+            _base = indexBase;
             double seconds = started.Elapsed.TotalSeconds;
             metrics.RecordCheckpoint(heldMilliseconds / 1000, seconds, now);
             long checkpointBytes = files.Sum(f => f.Bytes);
-            DurabilityLog.CheckpointTaken(logger, state.Sequence, token, seconds, heldMilliseconds, manifest.Tuples, manifest.Closures, manifest.LogBytes, checkpointBytes);
+            DurabilityLog.CheckpointTaken(logger, state.Sequence, token, state.Over is null ? "full" : "log only", seconds, heldMilliseconds, manifest.Tuples, manifest.Closures, manifest.LogBytes, checkpointBytes);
             Prune([], _options.KeepCheckpoints);
         }
         catch (Exception exception) when (IsCheckpointFailure(exception))
@@ -302,13 +312,16 @@ public sealed class DurableCheckpoints(
             File.Delete(path);
         }
 
+        // The newest `keep`, and the full checkpoints they are recovered over (each a fallback of its own, too).
         var manifests = CheckpointManifest.List(_manifests).Where(m => m.Manifest is not null).ToList();
-        foreach (var (path, _, _) in manifests.Skip(keep))
+        var bases = manifests.Take(keep).Select(m => m.Manifest!.Base).ToHashSet();
+        var kept = manifests.Where((m, i) => i < keep || bases.Contains(m.Manifest!.Token)).ToList();
+        foreach (var (path, _, _) in manifests.Except(kept))
         {
             File.Delete(path);
         }
 
-        var vouched = manifests.Take(keep).Select(m => m.Manifest!.Token).ToHashSet();
+        var vouched = kept.Select(m => m.Manifest!.Token).Concat(bases).ToHashSet();
         foreach (var token in records.CheckpointTokens().Where(t => !vouched.Contains(t)))
         {
             records.Purge(token);
@@ -316,7 +329,7 @@ public sealed class DurableCheckpoints(
         }
 
         // Snapshots no kept manifest names: older ones, and those of checkpoints that never completed.
-        var named = manifests.Take(keep).Select(m => m.Manifest!.Snapshot).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var named = kept.Select(m => m.Manifest!.Snapshot).OfType<string>().ToHashSet(StringComparer.Ordinal);
         if (Directory.Exists(_snapshots))
         {
             foreach (string path in Directory.EnumerateFiles(_snapshots).Where(p => !named.Contains(Path.GetFileName(p))))
@@ -332,8 +345,14 @@ public sealed class DurableCheckpoints(
         public void Report(double value) => report(value);
     }
 
-    /// <summary>What the manifest says of the state a checkpoint fixed, taken when it was fixed.</summary>
-    private sealed record CheckpointState(long Sequence, FeedResumePoint Point, long Tuples, long Closures, uint NewestChange);
+    /// <summary>
+    /// What the manifest says of the state a checkpoint fixed, taken when it was fixed; <see cref="Over"/> is the full
+    /// checkpoint a checkpoint of the log alone is recovered over (null: this one is full).
+    /// </summary>
+    private sealed record CheckpointState(long Sequence, FeedResumePoint Point, long Tuples, long Closures, uint NewestChange, IndexBase? Over);
+
+    /// <summary>A full checkpoint whose hash index later checkpoints of the log alone build on: its files, and the log's size then.</summary>
+    private sealed record IndexBase(Guid Token, IReadOnlyList<ManifestFile> Files, long LogBytes);
 
     private sealed class Restorer(ConsentStore store) : IConsentStateVisitor
     {

@@ -65,14 +65,16 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
     }
 
     /// <summary>
-    /// Recovers the checkpoint <paramref name="token"/> and returns the cookie committed with it.
-    /// On failure the store is left empty and closed, ready for another attempt.
+    /// Recovers the log checkpoint <paramref name="logToken"/> over the hash index of the full checkpoint
+    /// <paramref name="indexToken"/> (the same token for a full checkpoint; FASTER replays the log between the two
+    /// into the index) and returns the cookie committed with it. On failure the store is left empty and closed,
+    /// ready for another attempt.
     /// </summary>
-    public byte[] Recover(Guid token)
+    public byte[] Recover(Guid indexToken, Guid logToken)
     {
         try
         {
-            _kv.Recover(token);
+            _kv.Recover(indexToken, logToken);
             Open();
             return _kv.RecoveredCommitCookie ?? [];
         }
@@ -83,21 +85,23 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
         }
     }
 
-    /// <summary>Writer: takes a full (hash index and log) fold-over checkpoint carrying <paramref name="cookie"/>; returns its token once it is on disk.</summary>
-    public Guid Checkpoint(byte[] cookie) => BeginCheckpoint(cookie).GetAwaiter().GetResult();
-
     /// <summary>
-    /// Writer: starts a full fold-over checkpoint carrying <paramref name="cookie"/> and returns at once; the task
-    /// gives its token once it is on disk. Everything applied before the call is in it. The writer may go on
-    /// meanwhile: FASTER's checkpoint (CPR) then cuts the writer's session where it first moves to the next version,
-    /// so a few later upserts may be in it too — harmless to a feed that resumes at the cookie's position, whose
-    /// rules make applying a change twice the same as once.
+    /// Writer: starts a fold-over checkpoint carrying <paramref name="cookie"/> and returns at once; the task gives
+    /// its token once it is on disk. Everything applied before the call is in it. With <paramref name="withIndex"/>
+    /// it is a full checkpoint (hash index and log); without, the log's alone (its new pages), recovered over the
+    /// index of an earlier full one — at 10^8 the hash index is a 1 GB write, the log's new pages a few megabytes.
+    /// The writer may go on meanwhile: FASTER's checkpoint (CPR) then cuts the writer's session where it first
+    /// moves to the next version, so a few later upserts may be in it too — harmless to a feed that resumes at the
+    /// cookie's position, whose rules make applying a change twice the same as once.
     /// </summary>
-    public Task<Guid> BeginCheckpoint(byte[] cookie)
+    public Task<Guid> BeginCheckpoint(byte[] cookie, bool withIndex)
     {
         EnsureOpen();
         _kv.CommitCookie = cookie;
-        if (!_kv.TryInitiateFullCheckpoint(out Guid token, CheckpointType.FoldOver))
+        bool started = withIndex
+            ? _kv.TryInitiateFullCheckpoint(out Guid token, CheckpointType.FoldOver)
+            : _kv.TryInitiateHybridLogCheckpoint(out token, CheckpointType.FoldOver);
+        if (!started)
         {
             throw new InvalidOperationException("FASTER refused the checkpoint: another one is in progress.");
         }
@@ -111,21 +115,17 @@ public sealed class FasterRecordStore : IConsentRecordStore, IDisposable
         });
     }
 
-    /// <summary>The files a checkpoint consists of (the log pages it covers are shared with the live log).</summary>
-    public IEnumerable<string> CheckpointFiles(Guid token)
+    /// <summary>
+    /// The files of checkpoint <paramref name="token"/>: its hash index (<paramref name="index"/>: a full checkpoint's)
+    /// or its log's metadata (the log pages it covers are shared with the live log).
+    /// </summary>
+    public IEnumerable<string> CheckpointFiles(Guid token, bool index)
     {
         var scheme = new DefaultCheckpointNamingScheme(_checkpointDirectory);
-        foreach (string directory in new[] { scheme.IndexCheckpointBase(token).directoryName, scheme.LogCheckpointBase(token).directoryName })
-        {
-            string path = System.IO.Path.Combine(_checkpointDirectory, directory);
-            if (Directory.Exists(path))
-            {
-                foreach (string file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-                {
-                    yield return file;
-                }
-            }
-        }
+        string path = System.IO.Path.Combine(_checkpointDirectory, (index ? scheme.IndexCheckpointBase(token) : scheme.LogCheckpointBase(token)).directoryName);
+        return Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            : [];
     }
 
     /// <summary>Checkpoint tokens FASTER holds on disk, whether or not a manifest vouches for them.</summary>

@@ -15,10 +15,11 @@ internal sealed class DurableState : IDisposable
     public static readonly HashingKey Key = HashingKey.ParseBase64("c2VuZGdhdGUtdGVzdGtleQ==");
     private readonly ServiceProvider _services;
 
-    public DurableState(string path, HashingKey? key = null, int keep = 3, bool snapshots = true)
+    // indexCheckpointLogMiB: by default (1024) only the first checkpoint of a test writes FASTER's hash index; 0 makes every one full.
+    public DurableState(string path, HashingKey? key = null, int keep = 3, bool snapshots = true, int indexCheckpointLogMiB = 1024)
     {
         _services = new ServiceCollection().AddMetrics().AddLogging(builder => builder.AddProvider(Log)).BuildServiceProvider();
-        var options = new DurabilityOptions { Path = path, KeepCheckpoints = keep, LogMemoryMiB = 16, PageKiB = 64, CheckpointInterval = TimeSpan.FromHours(1), IndexSnapshots = snapshots };
+        var options = new DurabilityOptions { Path = path, KeepCheckpoints = keep, LogMemoryMiB = 16, PageKiB = 64, CheckpointInterval = TimeSpan.FromHours(1), IndexSnapshots = snapshots, IndexCheckpointLogMiB = indexCheckpointLogMiB };
         Records = new FasterRecordStore(options, expectedRecords: 1 << 16);
         Store = new ConsentStore(new ConsentIndex(new ConsentIndexOptions { ExpectedTuples = 1 << 14 }), Records);
         Checkpoints = new DurableCheckpoints(

@@ -262,7 +262,7 @@ public sealed class DurableStateTests : IDisposable
     [Fact]
     public void Checkpoint_Repeatedly_KeepsOnlyTheConfiguredNumber()
     {
-        using var state = new DurableState(_path, keep: 2);
+        using var state = new DurableState(_path, keep: 2, indexCheckpointLogMiB: 0); // every checkpoint full
         state.Recover();
         var changes = ConsentModel.RandomChanges(seed: 5, count: 1_000, recipients: 100).Chunk(200).ToList();
         for (int i = 0; i < changes.Count; i++)
@@ -274,6 +274,65 @@ public sealed class DurableStateTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(Path.Combine(_path, "manifests"), "*.manifest.json").Length);
         Assert.Equal(2, state.Records.CheckpointTokens().Count);
         Assert.Equal(["000000000004.sgsnap", "000000000005.sgsnap"], Directory.GetFiles(Path.Combine(_path, "snapshots")).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void CheckpointsOfTheLogAlone_AreRecoveredOverTheLastFullOne_WhichPruningKeeps()
+    {
+        var changes = ConsentModel.RandomChanges(seed: 6, count: 5_000, recipients: 800).ToList();
+        using (var state = new DurableState(_path, keep: 2))
+        {
+            state.Recover();
+            var chunks = changes.Chunk(1_000).ToList();
+            for (int i = 0; i < chunks.Count; i++)
+            {
+                state.Apply(chunks[i]);
+                state.Checkpoint(new FeedResumePoint("kafka:consents", [(i + 1) * 1_000]));
+            }
+
+            Assert.Single(state.Log.Lines, line => line.Contains(", full) taken in", StringComparison.Ordinal));
+            Assert.Equal(4, state.Log.Lines.Count(line => line.Contains(", log only) taken in", StringComparison.Ordinal)));
+        } // a crash
+
+        // The newest two, and the full checkpoint (the first) they are recovered over.
+        Assert.Equal(["000000000001.manifest.json", "000000000004.manifest.json", "000000000005.manifest.json"], Directory.GetFiles(Path.Combine(_path, "manifests")).Select(Path.GetFileName).Order());
+        Assert.Equal(["000000000001.sgsnap", "000000000004.sgsnap", "000000000005.sgsnap"], Directory.GetFiles(Path.Combine(_path, "snapshots")).Select(Path.GetFileName).Order());
+        var manifests = CheckpointManifest.List(Path.Combine(_path, "manifests")).Select(m => m.Manifest!).ToList();
+        Assert.All(manifests.Take(2), m => Assert.Equal(manifests[2].Token, m.IndexToken));
+
+        using var restarted = new DurableState(_path, snapshots: true);
+        Assert.Equal([5_000L], restarted.Recover()!.Positions);
+        Assert.Equal(Fold(changes).Digest().ToString(), restarted.Digest().ToString());
+        foreach (var (key, record) in Fold(changes).Records)
+        {
+            Assert.Equal(record, restarted.Records.Find(key));
+        }
+    }
+
+    [Fact]
+    public void CheckpointOfTheLogAlone_WithoutItsSnapshot_RebuildsTheIndexFromTheRecoveredLog()
+    {
+        var changes = ConsentModel.RandomChanges(seed: 8, count: 4_000, recipients: 700).ToList();
+        using (var state = new DurableState(_path, snapshots: false))
+        {
+            state.Recover();
+            state.Apply(changes.Take(2_000));
+            state.Checkpoint(new FeedResumePoint("kafka:consents", [2_000]));
+            state.Apply(changes.Skip(2_000));
+            state.Checkpoint(new FeedResumePoint("kafka:consents", [4_000]));
+            Assert.Contains(state.Log.Lines, line => line.Contains(", log only) taken in", StringComparison.Ordinal));
+        }
+
+        using var restarted = new DurableState(_path, snapshots: false);
+        Assert.Equal([4_000L], restarted.Recover()!.Positions);
+        var model = Fold(changes);
+        Assert.Equal(model.Records.Count, restarted.Store.Index.Count);
+        foreach (var (key, record) in model.Records)
+        {
+            Assert.Equal(record.State, restarted.Store.Index.Lookup(key).State);
+        }
+
+        Assert.Equal(model.Digest().ToString(), restarted.Digest().ToString());
     }
 
     [Fact]
