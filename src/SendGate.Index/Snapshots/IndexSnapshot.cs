@@ -75,7 +75,7 @@ public static class IndexSnapshot
     /// then go on applying while another thread calls <see cref="PendingSnapshot.Write"/>: the file holds every entry
     /// as of <paramref name="position"/> (some later changes too, which the feed's replay from that position makes
     /// harmless), and no entry twice. An insert that would need a cuckoo move meanwhile goes to a stash the readers
-    /// also probe (<see cref="Table.Stash"/>), and into the table once the copy is over; only a full stash waits.
+    /// also probe (<see cref="GenerationalTable"/>), and into the table once the copy is over; only a full stash waits.
     /// </summary>
     public static PendingSnapshot Begin(ConsentIndex index, string path, uint hashingKeyId, ReadOnlySpan<byte> position)
     {

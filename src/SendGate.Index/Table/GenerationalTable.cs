@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace SendGate.Index.Table;
@@ -25,13 +26,18 @@ internal sealed unsafe class GenerationalTable : IDisposable
 {
     private const int Chunk = 256;
 
-    /// <summary>Slots of the stash a snapshot's copy may need (3/4 usable): 48k inserts that would move entries, 1.5 MiB.</summary>
-    private const int StashCapacity = 1 << 16;
+    /// <summary>Entries the stash takes before an insert that would move entries waits for the copy to end (~3 MiB).</summary>
+    private const int StashLimit = 48 * 1024;
 
     private readonly double _maxLoad;
     private readonly MoveGate _moves = new();
     private Generation[] _generations;
-    private Stash? _stash;
+    /// <summary>
+    /// Where an insert that needs a cuckoo move goes while a snapshot copies the table, instead of waiting: readers
+    /// look here for what the generations lack; the writer moves the entries into the table once the copy is over,
+    /// then drops the map whole (it never removes an entry from it).
+    /// </summary>
+    private ConcurrentDictionary<(ulong Tag, ulong Hash), ulong>? _stash;
 
     public GenerationalTable(long capacity, double maxLoad)
         : this([new Generation(Generation.BucketsFor(capacity, maxLoad), maxLoad)], maxLoad)
@@ -56,7 +62,7 @@ internal sealed unsafe class GenerationalTable : IDisposable
     /// <summary>Closed by a snapshot while it copies the table (<see cref="MoveGate"/>).</summary>
     internal MoveGate Moves => _moves;
 
-    /// <summary>Entries inserted during a snapshot's copy and not yet moved into the table (<see cref="Stash"/>).</summary>
+    /// <summary>Entries inserted during a snapshot's copy and not yet moved into the table.</summary>
     internal int Stashed => Volatile.Read(ref _stash)?.Count ?? 0;
 
     /// <summary>
@@ -87,7 +93,7 @@ internal sealed unsafe class GenerationalTable : IDisposable
             }
         }
 
-        return stash?.Find(tag, hash) ?? 0;
+        return stash is not null && stash.TryGetValue((tag, hash), out ulong stashed) ? stashed : 0;
     }
 
     /// <summary>
@@ -112,7 +118,7 @@ internal sealed unsafe class GenerationalTable : IDisposable
             {
                 if (values[i] == 0)
                 {
-                    values[i] = stash.Find(TProjection.Tag(keys[i]), TProjection.Hash(keys[i]));
+                    values[i] = stash.GetValueOrDefault((TProjection.Tag(keys[i]), TProjection.Hash(keys[i])));
                 }
             }
         }
@@ -158,15 +164,15 @@ internal sealed unsafe class GenerationalTable : IDisposable
             }
         }
 
-        if (_stash is { } stash && stash.IndexOf(tag, hash) is var stashed and >= 0)
+        if (_stash is { } stash && stash.TryGetValue((tag, hash), out ulong stashed))
         {
-            ulong merged = merge(stash.ValueAt(stashed), value);
-            if (merged == stash.ValueAt(stashed))
+            ulong merged = merge(stashed, value);
+            if (merged == stashed)
             {
                 return false;
             }
 
-            stash.SetValueAt(stashed, merged);
+            stash[(tag, hash)] = merged;
             return true;
         }
 
@@ -234,7 +240,7 @@ internal sealed unsafe class GenerationalTable : IDisposable
         var outcome = newest.TryInsert(home, newest.Alternate(home, tag), tag, value, allowMove: _moves.IsOpen);
         if (outcome == InsertOutcome.NeedsMove)
         {
-            if (stashIfMoving && StashFor().TryAdd(tag, hash, value))
+            if (stashIfMoving && TryStash(tag, hash, value))
             {
                 return;
             }
@@ -254,15 +260,16 @@ internal sealed unsafe class GenerationalTable : IDisposable
         }
     }
 
-    private Stash StashFor()
+    /// <summary>Writer: a new entry into the stash (made when the first is needed); false when it is full.</summary>
+    private bool TryStash(ulong tag, ulong hash, ulong value)
     {
         if (_stash is not { } stash)
         {
-            stash = new Stash(StashCapacity);
+            stash = new ConcurrentDictionary<(ulong Tag, ulong Hash), ulong>(concurrencyLevel: 1, capacity: 1024);
             Volatile.Write(ref _stash, stash);
         }
 
-        return stash;
+        return stash.Count < StashLimit && stash.TryAdd((tag, hash), value);
     }
 
     /// <summary>
@@ -276,7 +283,7 @@ internal sealed unsafe class GenerationalTable : IDisposable
             return;
         }
 
-        foreach (var (tag, hash, value) in stash.Entries())
+        foreach (var ((tag, hash), value) in stash)
         {
             Insert(tag, hash, value, stashIfMoving: false);
         }

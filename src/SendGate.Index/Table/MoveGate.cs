@@ -5,7 +5,8 @@ namespace SendGate.Index.Table;
 /// safe to copy mid-way (a slot is published value first, then tag; values only move forward by the Core rules, and
 /// the feed re-applies everything after the snapshot's position on recovery), but a cuckoo move is not — an entry
 /// moved from a bucket not yet copied into one already copied would be in neither copy. While the gate is closed,
-/// an insert that needs a move waits for it to open.
+/// an insert that needs a move goes to the table's stash (<see cref="GenerationalTable"/>), and waits for the gate
+/// to open only when the stash is full.
 /// </summary>
 internal sealed class MoveGate : IDisposable
 {
