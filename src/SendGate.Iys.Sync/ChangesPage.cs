@@ -1,13 +1,20 @@
 using System.Text.Json;
+using SendGate.Iys.Sync.Api;
 
 namespace SendGate.Iys.Sync;
 
 /// <summary>
-/// One PULL answer, <c>{"after": "&lt;cursor&gt;", "list": [ {…}, … ]}</c>, kept as the body's bytes with the
-/// range of each item: items are decoded straight from them (and a citizen's name in them is never read).
+/// One PULL answer (operation PullPerBrandCode), <c>{"after": "&lt;cursor&gt;", "list": [ {…}, … ]}</c>, kept as the
+/// body's bytes with the range of each item: items are decoded straight from them (and a citizen's name in them is
+/// never read). İYS answers 204 with no body when there is nothing to list: <see cref="Empty"/>.
 /// </summary>
 internal sealed class ChangesPage
 {
+    public const string Operation = "PullPerBrandCode";
+
+    /// <summary>No changes (İYS's 204); the cursor stays where it was.</summary>
+    public static readonly ChangesPage Empty = new([], null, []);
+
     private ChangesPage(byte[] body, string? after, List<Range> items)
     {
         Body = body;
@@ -26,8 +33,17 @@ internal sealed class ChangesPage
 
     public ReadOnlySpan<byte> Item(int index) => Body.AsSpan()[Items[index]];
 
-    /// <exception cref="FormatException">The body is not a PULL answer; the message says what is wrong, never an item's content.</exception>
-    public static ChangesPage Parse(byte[] body)
+    /// <exception cref="IysUnexpectedAnswerException">The body is not a PULL answer; the message says what is wrong, never an item's content.</exception>
+    public static ChangesPage Parse(byte[] body) => Parse(body, "İYS's PULL answer", needsAfter: true);
+
+    /// <summary>
+    /// The body of İYS's push of citizens' changes, <c>{"list":[ {…}, … ]}</c>: the same items as PULL's (plus iysCode and
+    /// brandCode), without a cursor.
+    /// </summary>
+    /// <exception cref="IysUnexpectedAnswerException">The body is not İYS's push; the message says what is wrong, never an item's content.</exception>
+    public static ChangesPage ParsePush(byte[] body) => Parse(body, "the pushed body", needsAfter: false);
+
+    private static ChangesPage Parse(byte[] body, string what, bool needsAfter)
     {
         string? after = null;
         var items = new List<Range>();
@@ -37,7 +53,7 @@ internal sealed class ChangesPage
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                throw new FormatException("İYS's PULL answer is not a JSON object");
+                throw Unexpected($"{what} is not a JSON object");
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -52,7 +68,7 @@ internal sealed class ChangesPage
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.StartArray)
                     {
-                        throw new FormatException("İYS's PULL answer has a 'list' that is not an array");
+                        throw Unexpected($"{what} has a 'list' that is not an array");
                     }
 
                     sawList = true;
@@ -61,6 +77,11 @@ internal sealed class ChangesPage
                         int start = checked((int)reader.TokenStartIndex);
                         reader.Skip();
                         items.Add(start..checked((int)reader.BytesConsumed));
+                    }
+
+                    if (reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        throw Unexpected($"{what} has an item in 'list' that is not a JSON object");
                     }
                 }
                 else
@@ -72,23 +93,25 @@ internal sealed class ChangesPage
         }
         catch (JsonException)
         {
-            throw new FormatException("İYS's PULL answer is not well-formed JSON");
+            throw Unexpected($"{what} is not well-formed JSON");
         }
         catch (InvalidOperationException)
         {
-            throw new FormatException("İYS's PULL answer has an 'after' that is not a string");
+            throw Unexpected($"{what} has an 'after' that is not a string");
         }
 
         if (!sawList)
         {
-            throw new FormatException("İYS's PULL answer has no 'list'");
+            throw Unexpected($"{what} has no 'list'");
         }
 
-        if (items.Count > 0 && string.IsNullOrEmpty(after))
+        if (needsAfter && items.Count > 0 && string.IsNullOrEmpty(after))
         {
-            throw new FormatException("İYS's PULL answer has items but no 'after' cursor to continue from");
+            throw Unexpected($"{what} has items but no 'after' cursor to continue from");
         }
 
         return new ChangesPage(body, after, items);
     }
+
+    private static IysUnexpectedAnswerException Unexpected(string what) => new(Operation, what);
 }

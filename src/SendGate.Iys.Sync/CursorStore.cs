@@ -5,9 +5,12 @@ namespace SendGate.Iys.Sync;
 
 /// <summary>
 /// Where one brand and source stand in İYS's PULL: the opaque cursor to continue <see cref="After"/>, the newest
-/// change published, when the stream was last seen caught up, and how many events it has published in all.
+/// change published, when the stream was last seen caught up, how many events it has published in all, and how many
+/// changes of each recent İYS day it received (<see cref="DayCounts"/>: what reconciliation compares with İYS's daily
+/// summary). Kept together in one file so that a page pulled twice after a crash is counted once.
 /// </summary>
-public sealed record SyncCursor(uint Brand, string Source, string? After, DateTimeOffset? NewestChange, DateTimeOffset? CaughtUpAt, long Events)
+public sealed record SyncCursor(uint Brand, string Source, string? After, DateTimeOffset? NewestChange, DateTimeOffset? CaughtUpAt, long Events,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>? Days = null)
 {
     public static SyncCursor Start(uint brand, string source) => new(brand, source, null, null, null, 0);
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using SendGate.Core.Consent;
 using SendGate.Core.Domain;
 using SendGate.Core.Hashing;
+using SendGate.Iys.Sync.Api;
 using SendGate.Kafka;
 
 namespace SendGate.Iys.Sync;
@@ -25,7 +25,9 @@ public sealed record SyncSummary(IReadOnlyList<StreamSummary> Streams)
 /// The connector's work: for each brand and source, PULL pages from the stored cursor until an empty page, each item
 /// decoded, validated and keyed exactly as <c>sendgate publish</c> does (plaintext hashed on arrival, iysCode and
 /// brandCode from the path), published to the consent topic — and the cursor moved only once Kafka acknowledged the
-/// whole page. A brand and source İYS refuses (a 4xx that is ours) stops with a sentence; the others go on.
+/// whole page. A brand and source İYS refuses (a 4xx that is ours) stops with a sentence; one that fails otherwise —
+/// İYS busy or down, an answer not in the documented shape, Kafka not acknowledging, a cursor file that cannot be
+/// written — is retried next round; either way the other brands and sources go on.
 /// </summary>
 public sealed class IysSync : IDisposable
 {
@@ -36,6 +38,7 @@ public sealed class IysSync : IDisposable
     private readonly DeadLetterFactory _deadLetters;
     private readonly ConsentPublisher _publisher;
     private readonly IysApi _api;
+    private readonly BrandDirectory _brands;
     private readonly CursorStore _cursors;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -43,7 +46,7 @@ public sealed class IysSync : IDisposable
     private readonly HashSet<(uint Brand, string Source)> _stopped = [];
 
     /// <summary>A connector over <paramref name="api"/>, shared with the push so that both use one token (İYS limits logins per hour).</summary>
-    public IysSync(IysSyncOptions options, KafkaFeedOptions kafka, HashingKey key, IysApi api, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
+    public IysSync(IysSyncOptions options, KafkaFeedOptions kafka, HashingKey key, IysApi api, TimeProvider clock, ILogger logger, IysSyncMetrics metrics, BrandDirectory? brands = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(kafka);
@@ -58,21 +61,23 @@ public sealed class IysSync : IDisposable
         _deadLetters = new DeadLetterFactory(hasher, clock);
         _publisher = ConsentPublisher.Create(kafka, logger, key.KeyId);
         _api = api;
+        _brands = brands ?? new BrandDirectory(options, api, clock, logger);
         _cursors = new CursorStore(options.CursorPath);
     }
 
     public string CursorDirectory => _cursors.Directory;
 
     /// <summary>One round over every brand and source not stopped, each until caught up or failed.</summary>
+    /// <exception cref="IysApiException">A partner's brands could not be listed and none are known yet.</exception>
     public async Task<SyncSummary> RunRoundAsync(CancellationToken cancellationToken)
     {
         var streams = new List<StreamSummary>();
-        foreach (uint brand in _options.Brands)
+        foreach (var brand in await _brands.CurrentAsync(cancellationToken))
         {
             foreach (string source in _options.EffectiveSources)
             {
-                streams.Add(_stopped.Contains((brand, source))
-                    ? new StreamSummary(brand, source, 0, 0, 0, CaughtUp: false, Stopped: true, "stopped earlier (see the log)")
+                streams.Add(_stopped.Contains((brand.BrandCode, source))
+                    ? new StreamSummary(brand.BrandCode, source, 0, 0, 0, CaughtUp: false, Stopped: true, "stopped earlier (see the log)")
                     : await SyncStreamAsync(brand, source, cancellationToken));
             }
         }
@@ -82,8 +87,9 @@ public sealed class IysSync : IDisposable
 
     public void Dispose() => _publisher.Dispose();
 
-    private async Task<StreamSummary> SyncStreamAsync(uint brand, string source, CancellationToken cancellationToken)
+    private async Task<StreamSummary> SyncStreamAsync(IysBrand iysBrand, string source, CancellationToken cancellationToken)
     {
+        uint brand = iysBrand.BrandCode;
         var cursor = _cursors.Load(brand, source, out string? problem);
         if (problem is not null)
         {
@@ -101,12 +107,13 @@ public sealed class IysSync : IDisposable
                 ChangesPage page;
                 try
                 {
-                    page = await _api.GetChangesAsync(brand, source, cursor.After, cancellationToken);
+                    page = await _api.GetChangesAsync(iysBrand, source, cursor.After, cancellationToken);
                 }
                 catch (IysRefusedException) when (expired && cursor.After is not null)
                 {
-                    // İYS no longer knows a cursor this old: take what it still keeps (the gap was reported above).
-                    cursor = cursor with { After = null };
+                    // İYS no longer knows a cursor this old: take what it still keeps (the gap was reported above),
+                    // and count that window's days afresh, since it is pulled again from its start.
+                    cursor = cursor with { After = null, Days = null };
                     expired = false;
                     continue;
                 }
@@ -120,12 +127,13 @@ public sealed class IysSync : IDisposable
                     return new StreamSummary(brand, source, pages, published, deadLettered, CaughtUp: true, Stopped: false, null);
                 }
 
-                var (pagePublished, pageDeadLettered, newest) = Publish(page, brand, source, cursor.Events + deadLettered, cancellationToken);
+                var (pagePublished, pageDeadLettered, newest) = Publish(page, iysBrand, source, cursor.Events + deadLettered, cancellationToken);
                 cursor = cursor with
                 {
                     After = page.After,
                     NewestChange = newest > cursor.NewestChange || cursor.NewestChange is null ? newest : cursor.NewestChange,
                     Events = cursor.Events + pagePublished,
+                    Days = DayCounts.Add(cursor.Days, page.Items.Select(range => (ReadOnlyMemory<byte>)page.Body.AsMemory()[range])),
                 };
                 _cursors.Save(cursor); // only now: every event of the page is in Kafka
                 pages++;
@@ -142,8 +150,11 @@ public sealed class IysSync : IDisposable
             IysSyncLog.StreamStopped(_logger, brand, source, exception.Message);
             return new StreamSummary(brand, source, pages, published, deadLettered, CaughtUp: false, Stopped: true, exception.Message);
         }
-        catch (Exception exception) when (exception is IysTransientException or FormatException or KafkaException or SyncPublishException)
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Anything else fails this brand and source for this round only: İYS down or over its limits, an answer
+            // not in the documented shape, Kafka not acknowledging, a cursor file that cannot be written. The cursor
+            // stayed where Kafka last acknowledged; the next round tries again.
             IysSyncLog.RoundFailed(_logger, brand, source, exception.Message);
             return new StreamSummary(brand, source, pages, published, deadLettered, CaughtUp: false, Stopped: false, exception.Message);
         }
@@ -151,9 +162,10 @@ public sealed class IysSync : IDisposable
 
     /// <summary>Publishes the page's events and dead letters and waits for Kafka to acknowledge every one.</summary>
     /// <exception cref="SyncPublishException">Some were not acknowledged: the page will be pulled and published again.</exception>
-    private (int Published, int DeadLettered, DateTimeOffset? Newest) Publish(ChangesPage page, uint brand, string source, long sequence, CancellationToken cancellationToken)
+    private (int Published, int DeadLettered, DateTimeOffset? Newest) Publish(ChangesPage page, IysBrand iysBrand, string source, long sequence, CancellationToken cancellationToken)
     {
-        var decoder = IysLineDecoder.ForPull(_factory, _options.IysCode, brand);
+        uint brand = iysBrand.BrandCode;
+        var decoder = IysLineDecoder.ForPull(_factory, iysBrand.IysCode, brand);
         long failedBefore = _publisher.Failed;
         int published = 0, deadLettered = 0;
         var newest = ConsentTime.None;

@@ -8,15 +8,19 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using SendGate.Core.Hashing;
+using SendGate.Iys.Sync.Api;
 using SendGate.Iys.Sync.Push;
+using SendGate.Iys.Sync.Receive;
 using SendGate.Kafka;
 
 namespace SendGate.Iys.Sync;
 
 /// <summary>
-/// The connector as a service (<c>sendgate iys sync</c> without <c>--once</c>): the worker, plus an admin endpoint on
-/// Iys:AdminUrl — <c>/metrics</c> (Prometheus), <c>/healthz</c> (alive), <c>/readyz</c> (200 once a round caught every
-/// brand and source up, with the last round per stream) — structured logs, and a graceful stop on SIGTERM.
+/// The connector as a service (<c>sendgate iys sync</c> without <c>--once</c>): the PULL loop, the push of the sender's
+/// refusals (with OptOut:SealingKey) and the receiver of İYS's push (with Iys:Receive:Listen) — each on its own, so
+/// that one failing does not stop another — plus an admin endpoint on Iys:AdminUrl — <c>/metrics</c> (Prometheus),
+/// <c>/healthz</c> (alive), <c>/readyz</c> (200 once a round caught every brand and source up, with the last round per
+/// stream) — structured logs, and a graceful stop on SIGTERM.
 /// </summary>
 public static class IysSyncHost
 {
@@ -78,44 +82,67 @@ public static class IysSyncHost
             problems.Add(sealProblem);
         }
 
-        if (await IysSyncHost.ReportAsync(problems, error))
+        if (!Uri.TryCreate(options.AdminUrl, UriKind.Absolute, out var admin))
+        {
+            problems.Add($"Iys:AdminUrl '{options.AdminUrl}' is not a URL (e.g. http://127.0.0.1:9465).");
+        }
+
+        if (await ReportAsync(problems, error))
         {
             return 2;
         }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(configuration);
-        builder.WebHost.UseUrls(options.AdminUrl);
+        builder.WebHost.UseKestrelHttpsConfiguration(); // the receiver's https:// listener takes Kestrel's certificate settings
+        var receive = options.Receive.Enabled ? new Uri(options.Receive.Listen!) : null;
+        builder.WebHost.UseUrls(receive is null ? [options.AdminUrl] : [options.AdminUrl, options.Receive.Listen!]);
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SyncHealth>();
         builder.Services.AddSingleton<IysSyncMetrics>();
-        builder.Services.AddSingleton(services => new IysApi(new HttpClient(), options, TimeProvider.System,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Iys.Api"), services.GetRequiredService<IysSyncMetrics>()));
+        builder.Services.AddSingleton(services => new IysApi(new HttpClient(), options, TimeProvider.System, Logger(services, "SendGate.Iys.Api"), services.GetRequiredService<IysSyncMetrics>()));
+        builder.Services.AddSingleton(services => new BrandDirectory(options, services.GetRequiredService<IysApi>(), TimeProvider.System, Logger(services, "SendGate.Iys.Brands")));
         builder.Services.AddSingleton(services => new IysSync(options, kafka, key!, services.GetRequiredService<IysApi>(), TimeProvider.System,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Iys.Sync"), services.GetRequiredService<IysSyncMetrics>()));
+            Logger(services, "SendGate.Iys.Sync"), services.GetRequiredService<IysSyncMetrics>(), services.GetRequiredService<BrandDirectory>()));
+        builder.Services.AddHostedService<PullLoop>();
         if (seal is not null)
         {
             builder.Services.AddSingleton(services => new OptOutPush(options, kafka, optOut, seal, services.GetRequiredService<IysApi>(), TimeProvider.System,
-                services.GetRequiredService<ILoggerFactory>().CreateLogger("SendGate.Iys.Push"), services.GetRequiredService<IysSyncMetrics>()));
+                Logger(services, "SendGate.Iys.Push"), services.GetRequiredService<IysSyncMetrics>()));
+            builder.Services.AddHostedService<PushLoop>();
         }
 
-        builder.Services.AddHostedService<IysSyncWorker>();
+        if (receive is not null)
+        {
+            builder.Services.AddSingleton(services => new ChangeReceiver(options, kafka, key!, services.GetRequiredService<BrandDirectory>(), TimeProvider.System,
+                Logger(services, "SendGate.Iys.Receive"), services.GetRequiredService<IysSyncMetrics>()));
+        }
+
         builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("sendgate-iys-sync")).WithMetrics(metrics => metrics
             .AddMeter(IysSyncMetrics.MeterName)
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 
         await using var app = builder.Build();
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapGet("/healthz", () => Results.Text("alive\n"));
+        app.MapPrometheusScrapingEndpoint("/metrics").OnPort(admin!.Port);
+        app.MapGet("/healthz", () => Results.Text("alive\n")).OnPort(admin.Port);
         app.MapGet("/readyz", (SyncHealth health) => Results.Json(
-            new { ready = health.IsReady, streams = health.Last?.Streams },
-            statusCode: health.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable));
-        string brandList = string.Join(',', options.Brands), sources = string.Join(',', options.EffectiveSources), cursors = Path.GetFullPath(options.CursorPath);
+            new { ready = health.IsReady, failure = health.Failure, streams = health.Last?.Streams },
+            statusCode: health.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable)).OnPort(admin.Port);
+        if (receive is not null)
+        {
+            ReceiverEndpoint.Map(app, options.Receive, receive.Port);
+            IysSyncLog.Receiving(app.Logger, options.Receive.Listen!, options.Receive.Path, options.Receive.Username!);
+        }
+
+        string brandList = options.IntegratorCode == 0 ? string.Join(',', options.Brands) : $"those integrator {options.IntegratorCode} may read";
+        string sources = string.Join(',', options.EffectiveSources), cursors = Path.GetFullPath(options.CursorPath);
         IysSyncLog.Starting(app.Logger, options.IysCode, brandList, sources, kafka.Topic, kafka.BootstrapServers, cursors, options.PollInterval);
         await app.StartAsync(cancellationToken);
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
+
+    private static ILogger Logger(IServiceProvider services, string name) => services.GetRequiredService<ILoggerFactory>().CreateLogger(name);
 }

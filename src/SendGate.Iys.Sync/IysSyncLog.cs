@@ -55,4 +55,37 @@ internal static partial class IysSyncLog
 
     [LoggerMessage(EventId = 7023, Level = LogLevel.Warning, Message = "Push round failed ({Reason}); what was not settled is retried next round, nothing is uploaded twice")]
     public static partial void PushFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7024, Level = LogLevel.Information, Message = "Push round: {Count} bulk writes asked about; {Accepted} refusals accepted, {Refused} refused, {Waiting} wait for İYS (next asked from {NextAsk:O})")]
+    public static partial void PushSettled(ILogger logger, int count, int accepted, int refused, int waiting, DateTimeOffset? nextAsk);
+
+    [LoggerMessage(EventId = 7025, Level = LogLevel.Error, Message = "Refusal {Id} of brand {Brand}: İYS never answered about bulk request {RequestId} within the 60 days it keeps request ids; its outcome is unknown — check the recipient in İYS")]
+    public static partial void OptOutUnanswered(ILogger logger, string id, uint brand, string requestId);
+
+    [LoggerMessage(EventId = 7030, Level = LogLevel.Information, Message = "Integrator {IntegratorCode}: İYS lists {Listed} authorized brands; pulling {Readable}: {Brands} (no right to read: {Unreadable})")]
+    public static partial void BrandsListed(ILogger logger, uint integratorCode, int listed, int readable, string brands, string unreadable);
+
+    [LoggerMessage(EventId = 7031, Level = LogLevel.Warning, Message = "Integrator {IntegratorCode}: listing the authorized brands failed ({Reason}); going on with the last list")]
+    public static partial void BrandListingFailed(ILogger logger, uint integratorCode, string reason);
+
+    [LoggerMessage(EventId = 7032, Level = LogLevel.Error, Message = "The {Loop} loop's round failed ({Reason}); it goes on, the next round retries")]
+    public static partial void LoopFailed(ILogger logger, string loop, string reason);
+
+    [LoggerMessage(EventId = 7040, Level = LogLevel.Information, Message = "Receiving İYS's push of citizens' changes on {Url}{Path} (basic authentication as {Username})")]
+    public static partial void Receiving(ILogger logger, string url, string path, string username);
+
+    [LoggerMessage(EventId = 7041, Level = LogLevel.Warning, Message = "İYS push refused: {Reason} (from {Remote})")]
+    public static partial void ReceiveRefused(ILogger logger, string reason, string? remote);
+
+    [LoggerMessage(EventId = 7042, Level = LogLevel.Information, Message = "İYS push: {Items} items, {Published} published, {DeadLettered} dead-lettered, {Foreign} of brands not ours")]
+    public static partial void Received(ILogger logger, int items, int published, int deadLettered, int foreign);
+
+    [LoggerMessage(EventId = 7043, Level = LogLevel.Information, Message = "İYS's test item of a new push connection arrived: the connection works")]
+    public static partial void ReceivedTestItem(ILogger logger);
+
+    [LoggerMessage(EventId = 7044, Level = LogLevel.Warning, Message = "İYS push: Kafka did not acknowledge every item ({Reason}); answered 503 so that İYS sends them again")]
+    public static partial void ReceiveUnacknowledged(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7045, Level = LogLevel.Warning, Message = "İYS push: item {Item} of brand {Brand} dead-lettered to {Topic}: {Reason}")]
+    public static partial void ReceiveDeadLettered(ILogger logger, int item, uint brand, string topic, string reason);
 }

@@ -8,7 +8,8 @@ namespace SendGate.Iys.Sync;
 /// The connector's metrics (meter <c>SendGate.Iys.Sync</c>): per brand and source, how old the cursor is (since the
 /// stream was last seen caught up — PULL keeps 7 days, so this must stay well under that), the time of the newest
 /// change seen, whether the stream stopped on a refusal; pages, events published and rejected; retries by cause;
-/// the sender's refusals uploaded, by İYS's answer, and those still waiting for one.
+/// answers not in İYS's documented shape, by operation; failed rounds by loop (pull, push, discovery); the sender's
+/// refusals uploaded, by İYS's answer, and those still waiting for one; İYS's pushed changes received, by outcome.
 /// </summary>
 public sealed class IysSyncMetrics
 {
@@ -18,6 +19,11 @@ public sealed class IysSyncMetrics
     private readonly Counter<long> _events;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _refusals;
+    private readonly Counter<long> _unexpected;
+    private readonly Counter<long> _loopFailures;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _receiveRequests;
+    private readonly Histogram<double> _receiveDuration;
     private long _refusalsPending;
 
     public IysSyncMetrics(IMeterFactory meterFactory, TimeProvider clock)
@@ -28,6 +34,13 @@ public sealed class IysSyncMetrics
         _events = meter.CreateCounter<long>("sendgate.iys.events", unit: "{event}", description: "PULL items by outcome (published, dead_lettered), brand and source");
         _retries = meter.CreateCounter<long>("sendgate.iys.retries", description: "Requests to İYS tried again, by cause (H124, H084, 503, network, …)");
         _refusals = meter.CreateCounter<long>("sendgate.iys.push.refusals", description: "Refusals the sender received, by İYS's answer to their upload (accepted, refused, unreadable)");
+        _unexpected = meter.CreateCounter<long>("sendgate.iys.unexpected_answers", description: "İYS answers not in the shape İYS's document gives, by operation (that call failed and is retried later)");
+        _loopFailures = meter.CreateCounter<long>("sendgate.iys.loop_failures", description: "Rounds of a connector loop (pull, push, discovery) that failed; the loop goes on");
+        _received = meter.CreateCounter<long>("sendgate.iys.receive.items", unit: "{item}",
+            description: "Changes İYS pushed to the receiver, by outcome (published, dead_lettered, foreign_brand, test)");
+        _receiveRequests = meter.CreateCounter<long>("sendgate.iys.receive.requests", unit: "{request}", description: "İYS's push requests by the receiver's answer (200, 400, 401, 503)");
+        _receiveDuration = meter.CreateHistogram<double>("sendgate.iys.receive.duration", unit: "s",
+            description: "From İYS's push request arriving to its answer (every item acknowledged by Kafka)");
         meter.CreateObservableGauge("sendgate.iys.push.pending", () => Interlocked.Read(ref _refusalsPending), description: "Refusals uploaded to İYS whose answer has not come yet");
         meter.CreateObservableGauge("sendgate.iys.cursor.age", () => Observe(state => state.CaughtUpAt is { } at ? (clock.GetUtcNow() - at).TotalSeconds : double.NaN), unit: "s",
             description: "Seconds since the brand and source were last caught up with PULL (NaN: never); PULL keeps 7 days");
@@ -64,6 +77,24 @@ public sealed class IysSyncMetrics
     }
 
     public void RecordRetry(string cause) => _retries.Add(1, new KeyValuePair<string, object?>("cause", cause));
+
+    public void RecordUnexpectedAnswer(string operation) => _unexpected.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    public void RecordLoopFailure(string loop) => _loopFailures.Add(1, new KeyValuePair<string, object?>("loop", loop));
+
+    public void RecordReceived(string outcome, int items)
+    {
+        if (items > 0)
+        {
+            _received.Add(items, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    public void RecordReceiveRequest(int answer, TimeSpan duration)
+    {
+        _receiveRequests.Add(1, new KeyValuePair<string, object?>("answer", answer.ToString(CultureInfo.InvariantCulture)));
+        _receiveDuration.Record(duration.TotalSeconds);
+    }
 
     private static KeyValuePair<string, object?>[] Tags(uint brand, string source) =>
         [new("brand", brand.ToString(CultureInfo.InvariantCulture)), new("source", source)];

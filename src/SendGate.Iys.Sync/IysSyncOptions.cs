@@ -17,11 +17,26 @@ public sealed class IysSyncOptions
 
     public string? Password { get; set; }
 
-    /// <summary>The provider's İYS code (the path's <c>{iysCode}</c>).</summary>
+    /// <summary>The provider's İYS code (the path's <c>{iysCode}</c>); with <see cref="IntegratorCode"/>, each brand's comes from İYS.</summary>
     public uint IysCode { get; set; }
 
-    /// <summary>The brand codes to pull.</summary>
+    /// <summary>The brand codes to pull; with <see cref="IntegratorCode"/>, they narrow the brands İYS lists (empty: all of them).</summary>
     public uint[] Brands { get; set; } = [];
+
+    /// <summary>
+    /// An integration partner's (iş ortağı) İYS code: the brands to pull are those İYS lists as authorized for it with a
+    /// right to read (operation integratorList), asked again every <see cref="DiscoveryInterval"/>. 0: brands are configured.
+    /// </summary>
+    public uint IntegratorCode { get; set; }
+
+    /// <summary>How often the authorized brands are asked again when <see cref="IntegratorCode"/> is set.</summary>
+    public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Token requests (logins and refreshes) allowed in any hour. İYS allows 10 an hour per address and answers more with
+    /// H084, restarting its hour; the connector stays within this budget, counted across runs in the token cache.
+    /// </summary>
+    public int TokenRequestsPerHour { get; set; } = 10;
 
     /// <summary>PULL sources: <c>HS</c> (the provider's own changes) and <c>IYS</c> (citizens' changes in İYS). Default both.</summary>
     public string[]? Sources { get; set; }
@@ -34,7 +49,7 @@ public sealed class IysSyncOptions
     /// <summary>The directory holding one cursor file per brand and source.</summary>
     public string CursorPath { get; set; } = "iys-cursors";
 
-    /// <summary>Items per PULL page (İYS's clients use 999, its maximum).</summary>
+    /// <summary>Items per PULL page (İYS's maximum is 1,000; its clients use 999).</summary>
     public int PageSize { get; set; } = 999;
 
     /// <summary>How long one request to İYS may take before it counts as failed and is retried.</summary>
@@ -57,11 +72,20 @@ public sealed class IysSyncOptions
     /// <summary>Refusals per bulk write.</summary>
     public int PushBatch { get; set; } = 500;
 
-    /// <summary>How long a push round waits for İYS to answer its bulk writes (unanswered ones are asked about next round).</summary>
-    public TimeSpan PushWait { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long after a bulk write İYS is first asked about it. İYS's document: at least 300 s (earlier answers may be
+    /// empty or partial).
+    /// </summary>
+    public TimeSpan PushFirstAsk { get; set; } = TimeSpan.FromSeconds(300);
 
-    /// <summary>How often a push asks İYS whether a bulk write is done.</summary>
-    public TimeSpan PushPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How often İYS is asked again about a bulk write it has not fully answered (items still <c>enqueue</c>).</summary>
+    public TimeSpan PushPollInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long <c>sendgate iys push</c> waits for İYS's answers before it exits (the worker never waits: it asks each round).</summary>
+    public TimeSpan PushWait { get; set; } = TimeSpan.FromMinutes(7);
+
+    /// <summary>The receiver of İYS's push of citizens' changes (off unless <see cref="ReceiveOptions.Listen"/> is set).</summary>
+    public ReceiveOptions Receive { get; set; } = new();
 
     /// <summary>The worker's admin endpoint (/metrics, /healthz, /readyz).</summary>
     public string AdminUrl { get; set; } = "http://127.0.0.1:9465";
@@ -80,15 +104,22 @@ public sealed class IysSyncOptions
             problems.Add("Iys:Username and Iys:Password are required (İYS's API account; give the password as Iys__Password in the environment).");
         }
 
-        if (IysCode == 0)
+        if (IysCode == 0 && IntegratorCode == 0)
         {
-            problems.Add("Iys:IysCode is required: the provider's İYS code.");
+            problems.Add("Iys:IysCode is required: the provider's İYS code (or Iys:IntegratorCode, for a partner whose brands İYS lists).");
         }
 
-        if (needsBrands && Brands.Length == 0)
+        if (needsBrands && Brands.Length == 0 && IntegratorCode == 0)
         {
-            problems.Add("Iys:Brands needs at least one brand code (Iys__Brands__0=123457).");
+            problems.Add("Iys:Brands needs at least one brand code (Iys__Brands__0=123457), unless Iys:IntegratorCode lists them.");
         }
+
+        if (TokenRequestsPerHour < 1)
+        {
+            problems.Add("Iys:TokenRequestsPerHour must be at least 1 (İYS allows 10 an hour).");
+        }
+
+        problems.AddRange(Receive.Problems());
 
         foreach (string source in EffectiveSources.Where(source => source is not ("HS" or "IYS")))
         {
@@ -100,14 +131,19 @@ public sealed class IysSyncOptions
             problems.Add("Iys:PushBatch must be between 1 and 1000.");
         }
 
-        if (PageSize is < 1 or > 999)
+        if (PageSize is < 1 or > 1000)
         {
-            problems.Add("Iys:PageSize must be between 1 and 999.");
+            problems.Add("Iys:PageSize must be between 1 and 1000 (İYS's maximum).");
         }
 
-        if (PollInterval <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)
+        if (PollInterval <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero || PushPollInterval <= TimeSpan.Zero || DiscoveryInterval <= TimeSpan.Zero)
         {
-            problems.Add("Iys:PollInterval and Iys:RequestTimeout must be positive.");
+            problems.Add("Iys:PollInterval, Iys:RequestTimeout, Iys:PushPollInterval and Iys:DiscoveryInterval must be positive.");
+        }
+
+        if (PushFirstAsk < TimeSpan.Zero)
+        {
+            problems.Add("Iys:PushFirstAsk cannot be negative (İYS's document asks for at least 300 s).");
         }
 
         return problems;

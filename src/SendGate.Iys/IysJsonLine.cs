@@ -14,12 +14,13 @@ internal readonly record struct IysLine(bool IsClosure, ConsentChangeInput Conse
 /// <code>
 /// {"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"BIREYSEL","recipient":"+905321234567",
 ///  "status":"ONAY","source":"HS_WEB","consentDate":"2024-03-01 10:00:00","creationDate":"2024-03-01 10:00:05",
-///  "transactionId":"…","retailerCode":"…","retailerAccess":["…"]}
+///  "transactionId":"…","retailerCode":66438915,"retailerAccess":[66438915,71007289]}
 /// {"recipient":"+905321234567","lineClosedDate":"2024-05-01 00:00:00"}
 /// </code>
 /// <c>creationDate</c> is the change's modification time; times are İYS's "YYYY-MM-DD HH:mm:ss"
 /// in GMT+3. A line with <c>lineClosedDate</c> is a line closure. <c>recipientKey</c> (32 hex
-/// digits) may stand instead of <c>recipient</c>. Unknown fields are ignored; unknown sources are kept.
+/// digits) may stand instead of <c>recipient</c>. Retailer codes are JSON integers as İYS writes them (a decimal string
+/// is accepted too, as older files of ours have them). Unknown fields are ignored; unknown sources are kept.
 /// Error messages name the field, never the recipient.
 /// </summary>
 internal static class IysJsonLine
@@ -235,17 +236,18 @@ internal static class IysJsonLine
             : throw new FormatException($"{field} is not YYYY-MM-DD HH:mm:ss");
     }
 
+    // A list of retailer codes: İYS's integers, or decimal strings; a single value stands for a list of one.
     private static string[] ReadStrings(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            return [reader.GetString() ?? string.Empty];
+            return [ReadText(ref reader) ?? string.Empty];
         }
 
         var values = new List<string>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            values.Add(reader.GetString() ?? string.Empty);
+            values.Add(ReadText(ref reader) ?? string.Empty);
         }
 
         return [.. values];

@@ -70,24 +70,25 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
         }
     }
 
-    public void Publish(ConsentChange change)
+    /// <summary>A change, keyed and placed as gates expect; with <paramref name="tally"/>, its acknowledgement is counted there too.</summary>
+    public void Publish(ConsentChange change, DeliveryTally? tally = null)
     {
         ArgumentNullException.ThrowIfNull(change);
         var message = Message(FeedEventMapping.MessageKey(change), FeedEventMapping.ToEvent(change, keyId));
-        Produce(new TopicPartition(topic, placement?.PartitionOf(change.Key.BrandCode, change.Key.Recipient) ?? Partition.Any), message);
+        Produce(new TopicPartition(topic, placement?.PartitionOf(change.Key.BrandCode, change.Key.Recipient) ?? Partition.Any), message, tally);
     }
 
-    public void Publish(LineClosure closure)
+    public void Publish(LineClosure closure, DeliveryTally? tally = null)
     {
         var message = Message(FeedEventMapping.MessageKey(closure), FeedEventMapping.ToEvent(closure, keyId));
-        Produce(closureTopic is null ? new TopicPartition(topic, Partition.Any) : new TopicPartition(closureTopic, 0), message);
+        Produce(closureTopic is null ? new TopicPartition(topic, Partition.Any) : new TopicPartition(closureTopic, 0), message, tally);
     }
 
     /// <summary>A dead letter (already redacted by <see cref="DeadLetterFactory"/>) to <paramref name="deadLetterTopic"/>, delivered and counted with the events.</summary>
-    public void PublishDeadLetter(string deadLetterTopic, Contracts.V1.DeadLetter letter)
+    public void PublishDeadLetter(string deadLetterTopic, Contracts.V1.DeadLetter letter, DeliveryTally? tally = null)
     {
         ArgumentNullException.ThrowIfNull(letter);
-        Produce(new TopicPartition(deadLetterTopic, Partition.Any), new Message<byte[]?, byte[]?> { Key = null, Value = letter.ToByteArray() });
+        Produce(new TopicPartition(deadLetterTopic, Partition.Any), new Message<byte[]?, byte[]?> { Key = null, Value = letter.ToByteArray() }, tally);
     }
 
     /// <summary>Waits until every event produced so far is acknowledged or failed.</summary>
@@ -103,19 +104,30 @@ public sealed class ConsentPublisher(IProducer<byte[]?, byte[]?> producer, strin
 
     private static Message<byte[]?, byte[]?> Message(byte[] key, Contracts.V1.FeedEvent feedEvent) => new() { Key = key, Value = feedEvent.ToByteArray() };
 
-    private void Produce(TopicPartition destination, Message<byte[]?, byte[]?> message)
+    private void Produce(TopicPartition destination, Message<byte[]?, byte[]?> message, DeliveryTally? tally)
     {
+        Action<DeliveryReport<byte[]?, byte[]?>> handler = tally is null ? OnDelivery : report =>
+        {
+            OnDelivery(report);
+            tally.Delivered(report.Error);
+        };
+        tally?.Produced();
         while (true)
         {
             try
             {
-                producer.Produce(destination, message, OnDelivery);
+                producer.Produce(destination, message, handler);
                 return;
             }
             catch (ProduceException<byte[]?, byte[]?> exception) when (exception.Error.Code == ErrorCode.Local_QueueFull)
             {
                 // The local queue is full: let deliveries drain, then retry (back-pressure, nothing dropped).
                 producer.Poll(TimeSpan.FromMilliseconds(100));
+            }
+            catch (KafkaException exception) when (tally is not null)
+            {
+                tally.Delivered(exception.Error); // never produced: the tally must not wait for it
+                throw;
             }
         }
     }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using SendGate.Iys.Sync.Api;
 
 namespace SendGate.Iys.Sync.Tests;
 
@@ -25,9 +27,11 @@ public sealed class ConnectorPartsTests : IDisposable
     [InlineData("""{"after":"x","list":{}}""", "not an array")]
     [InlineData("""{"after":"x","list":[{"status":""", "well-formed")]
     [InlineData("""[1,2]""", "not a JSON object")]
+    [InlineData("""{"after":"x","list":[{"a":1},2]}""", "not a JSON object")]
     public void ChangesPage_ThatIsNotAPullAnswer_IsRefusedWithWhy(string body, string why)
     {
-        var error = Assert.Throws<FormatException>(() => ChangesPage.Parse(Encoding.UTF8.GetBytes(body)));
+        var error = Assert.Throws<IysUnexpectedAnswerException>(() => ChangesPage.Parse(Encoding.UTF8.GetBytes(body)));
+        Assert.Equal("PullPerBrandCode", error.Operation);
         Assert.Contains(why, error.Message, StringComparison.Ordinal);
     }
 
@@ -60,12 +64,13 @@ public sealed class ConnectorPartsTests : IDisposable
     }
 
     [Theory]
-    [InlineData(429, "H124", true)]
-    [InlineData(429, "H084", true)]
-    [InlineData(503, null, true)]
-    [InlineData(400, "H175", false)]
-    [InlineData(403, null, false)]
-    public async Task IysError_SortsTransientFromOurs_AndMasksAnAddressİysQuotes(int status, string? code, bool transient)
+    [InlineData(429, "H124", typeof(IysTransientException))]
+    [InlineData(429, "H084", typeof(IysTokenLimitException))]
+    [InlineData(503, "H192", typeof(IysTransientException))]
+    [InlineData(400, "H123", typeof(IysTransientException))] // "busy, try again later", though a 400
+    [InlineData(400, "H175", typeof(IysRefusedException))]
+    [InlineData(403, null, typeof(IysRefusedException))]
+    public async Task IysError_SortsTransientFromOurs_AndMasksAnAddressİysQuotes(int status, string? code, Type expected)
     {
         using var response = new HttpResponseMessage((HttpStatusCode)status)
         {
@@ -73,9 +78,9 @@ public sealed class ConnectorPartsTests : IDisposable
         };
 
         var error = await IysError.ReadAsync(response, CancellationToken.None);
-        var exception = error.ToException(response, "pulling brand 7 source HS");
+        var exception = error.ToException(response, "pulling brand 7 source HS", new FakeTimeProvider());
 
-        Assert.Equal(transient, exception is IysTransientException);
+        Assert.IsType(expected, exception);
         Assert.Equal(code, exception.Code);
         Assert.Contains($"HTTP {status}", exception.Message, StringComparison.Ordinal);
         Assert.Contains("when pulling brand 7 source HS", exception.Message, StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SendGate.Core.Hashing;
+using SendGate.Iys.Sync.Api;
 using SendGate.IysSimulator;
 using SendGate.Tests.Support;
 

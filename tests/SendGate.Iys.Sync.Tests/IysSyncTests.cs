@@ -32,7 +32,7 @@ public sealed class IysSyncTests(KafkaBroker broker)
     [Fact]
     public async Task SyncOnce_BringsAGateToTheSameStateAsPublishingTheSameRecordsFromAFile()
     {
-        await using var rig = await SyncRig.StartAsync(broker, "iys-same", new SimulatorSettings { Brands = TwoBrands });
+        await using var rig = await SyncRig.StartAsync(broker, "iys-same", SyncRig.Quick with { Brands = TwoBrands });
         var history = ConsentHistory.Generate(DateTimeOffset.UtcNow, recipients: 1200, TwoBrands, seed: 17);
         ConsentHistory.Seed(rig.Iys, history);
         string file = Path.Combine(rig.Directory, "same.jsonl");
@@ -68,12 +68,13 @@ public sealed class IysSyncTests(KafkaBroker broker)
     [Fact]
     public async Task SyncOnce_RidesOutLimitsOutagesSlowPagesAndRevokedTokens_WithOneLogin()
     {
-        await using var rig = await SyncRig.StartAsync(broker, "iys-faults", new SimulatorSettings { TokenLifetime = TimeSpan.FromSeconds(2) });
+        // Tokens of 2 s are renewed every 1.6 s: İYS's own 10 token requests an hour would not last the test.
+        await using var rig = await SyncRig.StartAsync(broker, "iys-faults", SyncRig.Quick with { TokenLifetime = TimeSpan.FromSeconds(2), TokenRequestsPerHour = 100 });
         var history = ConsentHistory.Generate(DateTimeOffset.UtcNow, recipients: 300, [123457], seed: 3);
         ConsentHistory.Seed(rig.Iys, history);
         // A request timeout with room for a busy machine: a token request abandoned at the timeout may have spent
         // its refresh token at İYS, and the login that then follows is right — but not what this test is about.
-        string config = rig.Config(pageSize: 25, requestTimeout: "00:00:02");
+        string config = rig.Config(pageSize: 25, requestTimeout: "00:00:02", tokenRequestsPerHour: 100);
         rig.Iys.Faults.RateLimitNext(3);
         rig.Iys.Faults.FailNext(2);
         rig.Iys.Faults.SlowNext(1, TimeSpan.FromSeconds(5)); // beyond the request timeout: abandoned and retried
@@ -106,17 +107,45 @@ public sealed class IysSyncTests(KafkaBroker broker)
         Assert.NotEmpty(rig.Published());
     }
 
-    [Fact]
-    public async Task SyncOnce_WhenİysRefusesLogins_SaysH084_AndNeverHammersTheTokenEndpoint()
+    [Theory]
+    [InlineData(TokenLimitShape.Errors)]
+    [InlineData(TokenLimitShape.OAuth)] // İYS's document gives H084's code and status, not its body: both plausible shapes are read
+    public async Task SyncOnce_WhenİysRefusesTokens_SaysH084_AndAsksNoMoreForAnHour_EvenFromTheNextRun(TokenLimitShape shape)
     {
-        await using var rig = await SyncRig.StartAsync(broker, "iys-logins", new SimulatorSettings { LoginsPerHour = 0 });
-        string config = rig.Config(maxRetries: 0);
+        await using var rig = await SyncRig.StartAsync(broker, "iys-logins-" + shape.ToString().ToLowerInvariant(), SyncRig.Quick with { TokenRequestsPerHour = 0, TokenLimitShape = shape });
+        string config = rig.Config();
 
         var (exit, _, error) = await rig.SyncOnceAsync(config);
+        var again = await rig.SyncOnceAsync(config); // e.g. cron a minute later: asking now would restart İYS's hour
 
         Assert.Equal(1, exit);
         Assert.Contains("H084", error, StringComparison.Ordinal);
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("the next token request is possible at", again.Error, StringComparison.Ordinal);
+        Assert.Equal(1, rig.Iys.Counters.TokenRequests); // one refused request, then none: no retries, no second run's login
         Assert.Equal(0, rig.Iys.Counters.PullRequests);
+    }
+
+    [Fact]
+    public async Task SyncOnce_RunAgain_ReusesTheTokenItKept_InsteadOfLoggingIn()
+    {
+        await using var rig = await SyncRig.StartAsync(broker, "iys-token-cache");
+        ConsentHistory.Seed(rig.Iys, ConsentHistory.Generate(DateTimeOffset.UtcNow, recipients: 20, [123457], seed: 9));
+        string config = rig.Config();
+
+        for (int run = 0; run < 3; run++)
+        {
+            var (exit, output, error) = await rig.SyncOnceAsync(config);
+            Assert.True(exit == 0, output + error);
+        }
+
+        Assert.Equal(1, rig.Iys.Counters.TokenRequests);
+        string cache = await File.ReadAllTextAsync(Path.Combine(rig.CursorPath, "iys-token.json"));
+        Assert.DoesNotContain("sendgate-password", cache, StringComparison.Ordinal); // tokens are kept, the password never
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(rig.CursorPath, "iys-token.json")));
+        }
     }
 
     [Fact]

@@ -33,6 +33,18 @@ public sealed class IysLineDecoderTests
         Assert.Equal(Time("2024-03-01 10:00:05"), change.Record.ModifiedAt);
     }
 
+    [Theory]
+    [InlineData("\"retailerCode\":66438915,\"retailerAccess\":[66438915,71007289]")] // İYS's own: JSON integers
+    [InlineData("\"retailerCode\":\"66438915\",\"retailerAccess\":[\"66438915\",\"71007289\"]")] // decimal strings, as older files of ours have them
+    public void JsonLine_WithRetailerCodes_AsİysWritesThem_KeepsTheRetailerRule(string retailer)
+    {
+        var decoded = Json($$"""{"iysCode":123456,"brandCode":123457,"type":"MESAJ","recipientType":"BIREYSEL","recipient":"+905321234567","status":"ONAY","source":"HS_WEB","consentDate":"2024-03-01 10:00:00","creationDate":"2024-03-01 10:00:05",{{retailer}}}""");
+
+        Assert.True(decoded.IsValid, decoded.Rejection);
+        Assert.Equal("66438915", decoded.Change!.Record.RetailerCode);
+        Assert.Equal(["66438915", "71007289"], decoded.Change.Record.RetailerAccess);
+    }
+
     [Fact]
     public void JsonLine_WithLineClosedDate_IsAClosure()
     {

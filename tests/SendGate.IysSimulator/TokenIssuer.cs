@@ -4,41 +4,52 @@ using System.Security.Cryptography;
 namespace SendGate.IysSimulator;
 
 /// <summary>
-/// İYS's OAuth2 token endpoint: a password grant gives an access token (7200 s) and a refresh token; the refresh
-/// grant trades a refresh token for a new pair; more than <see cref="SimulatorSettings.LoginsPerHour"/> password
-/// logins in an hour are refused with <c>H084</c>.
+/// İYS's OAuth2 token endpoint (createToken2): a password grant gives an access token (7200 s) and a refresh token
+/// (14400 s); the refresh grant trades a live refresh token for a new pair (the old one is spent). İYS allows at most
+/// <see cref="SimulatorSettings.TokenRequestsPerHour"/> token requests an hour from one address — logins and refreshes
+/// alike — answers more with 429 <c>H084</c>, and counts the hour again from a request made while refused.
 /// </summary>
 internal sealed class TokenIssuer(SimulatorSettings settings, TimeProvider clock, SimulatorCounters counters)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _access = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _refresh = new();
-    private readonly Queue<DateTimeOffset> _logins = new();
+    private readonly Queue<DateTimeOffset> _requests = new();
+    private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
 
-    public sealed record Pair(string AccessToken, string RefreshToken, int ExpiresIn);
+    public sealed record Pair(string AccessToken, string RefreshToken, int ExpiresIn, int RefreshExpiresIn);
 
-    /// <summary>A pair for a password login; null with <paramref name="limited"/> when the hourly limit is spent or the credentials are wrong.</summary>
-    public Pair? Login(string? username, string? password, out bool limited)
+    /// <summary>
+    /// Takes one token request into the hourly count; false when it is over the limit (the caller answers H084), in which
+    /// case the hour starts again from now, as İYS's document says.
+    /// </summary>
+    public bool Admit()
     {
         var now = clock.GetUtcNow();
-        limited = false;
-        lock (_logins)
+        counters.TokenRequest();
+        lock (_requests)
         {
-            while (_logins.Count > 0 && _logins.Peek() <= now - TimeSpan.FromHours(1))
+            while (_requests.Count > 0 && _requests.Peek() <= now - TimeSpan.FromHours(1))
             {
-                _logins.Dequeue();
+                _requests.Dequeue();
             }
 
-            if (_logins.Count >= settings.LoginsPerHour)
+            if (now < _blockedUntil || _requests.Count >= settings.TokenRequestsPerHour)
             {
-                limited = true;
-                return null;
+                _blockedUntil = now + TimeSpan.FromHours(1);
+                counters.LimitedToken();
+                return false;
             }
 
-            _logins.Enqueue(now);
+            _requests.Enqueue(now);
+            return true;
         }
+    }
 
+    /// <summary>A pair for a password login; null when the credentials are wrong.</summary>
+    public Pair? Login(string? username, string? password)
+    {
         counters.Login();
-        return username == settings.Username && password == settings.Password ? Issue(now) : null;
+        return username == settings.Username && password == settings.Password ? Issue(clock.GetUtcNow()) : null;
     }
 
     /// <summary>A new pair for a live refresh token (which is then spent); null when it is unknown or expired.</summary>
@@ -65,7 +76,7 @@ internal sealed class TokenIssuer(SimulatorSettings settings, TimeProvider clock
         string refresh = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         _access[access] = now + settings.TokenLifetime;
         _refresh[refresh] = now + settings.RefreshTokenLifetime;
-        return new Pair(access, refresh, (int)settings.TokenLifetime.TotalSeconds);
+        return new Pair(access, refresh, (int)settings.TokenLifetime.TotalSeconds, (int)settings.RefreshTokenLifetime.TotalSeconds);
     }
 }
 
@@ -74,12 +85,30 @@ public sealed class SimulatorCounters
 {
     private long _logins;
     private long _refreshes;
+    private long _tokenRequests;
+    private long _tokenLimited;
+    private long _bulkStatusRequests;
+    private long _bulkStatusTooEarly;
+    private long _garbled;
     private long _unauthorized;
     private long _pullRequests;
     private long _rateLimited;
     private long _serverErrors;
 
     public long Logins => Interlocked.Read(ref _logins);
+
+    /// <summary>Every request to the token endpoint, logins, refreshes and refused ones alike (what İYS's hourly limit counts).</summary>
+    public long TokenRequests => Interlocked.Read(ref _tokenRequests);
+
+    public long TokenLimited => Interlocked.Read(ref _tokenLimited);
+
+    public long BulkStatusRequests => Interlocked.Read(ref _bulkStatusRequests);
+
+    /// <summary>Answers not in the document's shape, sent because a test armed them.</summary>
+    public long Garbled => Interlocked.Read(ref _garbled);
+
+    /// <summary>Bulk-write status requests made sooner than İYS's document allows (300 s after the write).</summary>
+    public long BulkStatusTooEarly => Interlocked.Read(ref _bulkStatusTooEarly);
 
     public long Refreshes => Interlocked.Read(ref _refreshes);
 
@@ -93,6 +122,21 @@ public sealed class SimulatorCounters
 
     internal void Login() => Interlocked.Increment(ref _logins);
 
+    internal void TokenRequest() => Interlocked.Increment(ref _tokenRequests);
+
+    internal void Garble() => Interlocked.Increment(ref _garbled);
+
+    internal void LimitedToken() => Interlocked.Increment(ref _tokenLimited);
+
+    internal void BulkStatus(bool tooEarly)
+    {
+        Interlocked.Increment(ref _bulkStatusRequests);
+        if (tooEarly)
+        {
+            Interlocked.Increment(ref _bulkStatusTooEarly);
+        }
+    }
+
     internal void Refresh() => Interlocked.Increment(ref _refreshes);
 
     internal void Refused() => Interlocked.Increment(ref _unauthorized);
@@ -102,6 +146,16 @@ public sealed class SimulatorCounters
     internal void Limited() => Interlocked.Increment(ref _rateLimited);
 
     internal void Failed() => Interlocked.Increment(ref _serverErrors);
+}
+
+/// <summary>How the simulator writes H084, on which İYS's document is silent (it gives the code and status, not the body).</summary>
+public enum TokenLimitShape
+{
+    /// <summary><c>{"errors":[{"code":"H084","message":…}]}</c>, as İYS's other errors.</summary>
+    Errors,
+
+    /// <summary><c>{"error":"H084","error_description":…}</c>, as the token endpoint's other errors.</summary>
+    OAuth,
 }
 
 /// <summary>The account, brands and limits of a simulated İYS.</summary>
@@ -115,19 +169,48 @@ public sealed record SimulatorSettings
 
     public IReadOnlyList<uint> Brands { get; init; } = [123457];
 
+    /// <summary>Integration partners and the brands each may act for (integratorList): integrator code → brands with rights.</summary>
+    public IReadOnlyDictionary<uint, IReadOnlyList<IntegratorBrand>> Integrators { get; init; } = new Dictionary<uint, IReadOnlyList<IntegratorBrand>>();
+
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromSeconds(7200);
 
-    public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromHours(4);
+    public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromSeconds(14400);
 
-    public int LoginsPerHour { get; init; } = 10;
+    /// <summary>Token requests (logins and refreshes) an hour before H084: İYS's document says 10.</summary>
+    public int TokenRequestsPerHour { get; init; } = 10;
+
+    public TokenLimitShape TokenLimitShape { get; init; } = TokenLimitShape.Errors;
 
     /// <summary>API requests a second before 429/H124 (0: unlimited).</summary>
     public int RequestsPerSecond { get; init; }
 
-    /// <summary>How long a bulk write request stays "processing" before its results can be read.</summary>
-    public TimeSpan BulkProcessingTime { get; init; } = TimeSpan.FromMilliseconds(300);
+    /// <summary>How long after a bulk write its status is still an empty answer (İYS's document: ask no sooner than 300 s).</summary>
+    public TimeSpan BulkFirstAnswer { get; init; } = TimeSpan.FromSeconds(300);
 
-    public const int MaxPullLimit = 999;
+    /// <summary>How long each item of a bulk write stays <c>enqueue</c> once answers begin (items are processed one after another, this apart).</summary>
+    public TimeSpan BulkItemTime { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How long İYS keeps a bulk write's request id (older ones answer an empty list).</summary>
+    public TimeSpan RequestIdsKept { get; init; } = TimeSpan.FromDays(60);
+
+    /// <summary>When İYS's hash of a day's file is ready, after the day ends (GMT+3): queued before half of it, in progress until then.</summary>
+    public TimeSpan AgreementReadyAfter { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long İYS waits for a push receiver to answer (registration fails with H191 past it; its document says 5 s).</summary>
+    public TimeSpan PushTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Accept any certificate from push receivers on loopback (tests' self-signed ones); İYS itself checks certificates.</summary>
+    public bool TrustLoopbackCertificates { get; init; } = true;
+
+    /// <summary>İYS's largest PULL page (its document: 1,000).</summary>
+    public const int MaxPullLimit = 1000;
+
+    /// <summary>İYS's largest bulk write (its document: 1,000).</summary>
     public const int MaxBulkSize = 1000;
+
+    /// <summary>İYS's largest page of the integrator listing (its document: 100).</summary>
+    public const int MaxIntegratorPage = 100;
 }
+
+/// <summary>A brand an integration partner may act for, with its rights per type (<c>"write"</c>, <c>"read"</c>, or none).</summary>
+public sealed record IntegratorBrand(uint IysCode, uint BrandCode, string Name, string? Mesaj = "write", string? Arama = "write", string? Eposta = "write");

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using SendGate.Iys.Sync;
+using SendGate.Iys.Sync.Api;
 
 namespace SendGate.Cli.Commands;
 
@@ -48,9 +48,9 @@ internal static class IysCommand
                 return 2;
             }
         });
-        return new Command("iys", "The İYS connector: consents pulled from İYS into the consent topic; the sender's refusals pushed to İYS; daily reconciliation against a gate")
+        return new Command("iys", "The İYS connector: consents pulled from İYS into the consent topic (and received from İYS's push); the sender's refusals pushed to İYS; daily reconciliation")
         {
-            sync, IysPushCommand.Create(), IysReconcileCommand.Create(),
+            sync, IysPushCommand.Create(), IysReconcileCommand.Create(), IysReceiveCommand.Create(),
         };
     }
 
@@ -97,12 +97,6 @@ internal static class IysCommand
         return ToolConfiguration.Build(parse.GetValue(Config), overrides);
     }
 
-    /// <summary>Loggers for a one-shot verb: warnings and errors to standard error, everything with --verbose.</summary>
-    internal static ILoggerFactory Loggers(bool verbose) => LoggerFactory.Create(logging => logging
-        .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
-        .AddSimpleConsole(console => console.SingleLine = true)
-        .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-
     private static async Task<int> OnceAsync(Microsoft.Extensions.Configuration.IConfiguration configuration, uint[]? brands, bool verbose, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var problems = IysSyncHost.Validate(configuration, brands, out var options, out var kafka, out var key);
@@ -111,14 +105,20 @@ internal static class IysCommand
             return 2;
         }
 
-        using var loggers = Loggers(verbose);
-        using var meters = new OneShotMeters();
-        using var http = new HttpClient();
-        var metrics = new IysSyncMetrics(meters, TimeProvider.System);
-        using var api = new IysApi(http, options, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Api"), metrics);
-        using var sync = new IysSync(options, kafka, key!, api, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Sync"), metrics);
+        using var session = IysSession.Open(options, verbose);
+        using var sync = new IysSync(options, kafka, key!, session.Api, TimeProvider.System, session.Logger("SendGate.Iys.Sync"), session.Metrics);
         var stopwatch = Stopwatch.StartNew();
-        var summary = await sync.RunRoundAsync(cancellationToken);
+        SyncSummary summary;
+        try
+        {
+            summary = await sync.RunRoundAsync(cancellationToken);
+        }
+        catch (IysApiException listing)
+        {
+            await error.WriteLineAsync(listing.Message); // a partner's brands could not be listed
+            return 1;
+        }
+
         await output.WriteLineAsync("brand       source  pages  published  dead-lettered  state");
         foreach (var stream in summary.Streams)
         {
@@ -134,20 +134,5 @@ internal static class IysCommand
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{summary.Pages} pages, {summary.Published:N0} events published to {kafka.Topic} in {stopwatch.Elapsed.TotalSeconds:F1} s; cursors in {sync.CursorDirectory}"));
         return summary.AllCaughtUp ? 0 : 1;
-    }
-
-    /// <summary>A one-shot run's meters: nobody scrapes them, but the connector records into them as it does in the service.</summary>
-    internal sealed class OneShotMeters : System.Diagnostics.Metrics.IMeterFactory
-    {
-        private readonly List<System.Diagnostics.Metrics.Meter> _meters = [];
-
-        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
-        {
-            var meter = new System.Diagnostics.Metrics.Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(meter => meter.Dispose());
     }
 }

@@ -7,8 +7,9 @@ namespace SendGate.Cli.Commands;
 
 /// <summary>
 /// <c>sendgate iys push</c>: one push round — the refusals gates recorded (Gate.RecordOptOut) since the last push,
-/// uploaded to İYS, İYS's answers read back and kept in the ledger; a summary, and every refusal İYS refused with
-/// its code. Exit 0 when every refusal read has İYS's final answer, 1 when some wait for İYS or the round failed.
+/// uploaded to İYS, İYS's answers read back (first 300 s after the write, as İYS asks; the command waits up to
+/// Iys:PushWait for them) and kept in the ledger; a summary, and every refusal İYS refused with its code. Exit 0 when
+/// every refusal read has İYS's final answer, 1 when some still wait for İYS (the next run asks again) or the round failed.
 /// </summary>
 internal static class IysPushCommand
 {
@@ -37,13 +38,9 @@ internal static class IysPushCommand
                 return 2;
             }
 
-            using var loggers = IysCommand.Loggers(parse.GetValue(IysCommand.VerboseOption));
-            using var meters = new IysCommand.OneShotMeters();
-            using var http = new HttpClient();
-            var metrics = new IysSyncMetrics(meters, TimeProvider.System);
-            using var api = new IysApi(http, options, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Api"), metrics);
-            using var push = new OptOutPush(options, kafka, optOut, seal!, api, TimeProvider.System, loggers.CreateLogger("SendGate.Iys.Push"), metrics);
-            var summary = await push.RunRoundAsync(cancellationToken);
+            using var session = IysSession.Open(options, parse.GetValue(IysCommand.VerboseOption));
+            using var push = new OptOutPush(options, kafka, optOut, seal!, session.Api, TimeProvider.System, session.Logger("SendGate.Iys.Push"), session.Metrics);
+            var summary = await push.RunRoundAsync(cancellationToken, waitUntil: DateTimeOffset.UtcNow + options.PushWait);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"read {summary.Read} refusals ({summary.AlreadyKnown} already in the ledger), uploaded {summary.Uploaded}; İYS accepted {summary.Accepted}, refused {summary.Refused}; {summary.Pending} wait for İYS; {summary.Unreadable} unreadable"));
             foreach (var refused in summary.RefusedEntries)

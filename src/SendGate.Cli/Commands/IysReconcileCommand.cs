@@ -5,16 +5,20 @@ using SendGate.Core.Consent;
 using SendGate.Core.Domain;
 using SendGate.Core.Hashing;
 using SendGate.Iys.Sync;
+using SendGate.Iys.Sync.Api;
 using SendGate.Iys.Sync.Reconciliation;
 using SendGate.Kafka;
 
 namespace SendGate.Cli.Commands;
 
 /// <summary>
-/// <c>sendgate iys reconcile --date D</c>: İYS's daily change file of each brand against a gate's answers, reported
-/// by channel, recipient type and status, every disagreement by key (never an address); exit 1 when they disagree;
-/// <c>--publish</c> publishes İYS's changes for the tuples the gate missed; <c>--metrics-file</c> leaves the result
-/// for Prometheus (node_exporter's textfile collector).
+/// <c>sendgate iys reconcile --date D</c>, per brand: İYS's daily change file, its SHA-384 against İYS's own
+/// (agreementsDate: a corrupted or truncated download is caught before anything is compared), its rows against a
+/// gate's answers (by channel, recipient type and status, every disagreement by key, never an address), and the
+/// changes the connector received against İYS's daily summary (changeSummary). Exit 0 when all agree, 1 when the gate
+/// or the counts disagree, 2 when a brand could not be reconciled. <c>--publish</c> publishes İYS's changes for the
+/// tuples the gate missed; <c>--record</c> tells İYS the day agrees (agreementDatePut) when everything does;
+/// <c>--metrics-file</c> leaves the result for Prometheus (node_exporter's textfile collector).
 /// </summary>
 internal static class IysReconcileCommand
 {
@@ -36,10 +40,14 @@ internal static class IysReconcileCommand
             },
         };
         var publish = new Option<bool>("--publish") { Description = "Publish İYS's change for every tuple the gate disagrees on (and holds nothing newer for) to the consent topic" };
-        var metricsFile = new Option<FileInfo?>("--metrics-file") { Description = "Write the result as Prometheus text (node_exporter textfile collector), e.g. /var/lib/node_exporter/sendgate_iys_reconcile.prom" };
-        var command = new Command("reconcile", "Mutabakat: compare İYS's daily change file of each brand with a gate's answers (by key, never by address)")
+        var record = new Option<bool>("--record")
         {
-            date, publish, metricsFile, GateConnection.Address, GateConnection.Timeout, GateConnection.ApiKey,
+            Description = "Tell İYS the day agrees (PUT agreements) when the file's SHA-384 is İYS's, the connector's counts equal İYS's summary and the gate agrees with the file",
+        };
+        var metricsFile = new Option<FileInfo?>("--metrics-file") { Description = "Write the result as Prometheus text (node_exporter textfile collector), e.g. /var/lib/node_exporter/sendgate_iys_reconcile.prom" };
+        var command = new Command("reconcile", "Mutabakat: İYS's daily change file of each brand against İYS's hash of it and a gate's answers (by key, never by address), the connector's counts against İYS's summary; --record tells İYS they agree")
+        {
+            date, publish, record, metricsFile, GateConnection.Address, GateConnection.Timeout, GateConnection.ApiKey,
         };
         IysCommand.AddShared(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -57,26 +65,58 @@ internal static class IysReconcileCommand
                 return 2;
             }
 
-            using var loggers = IysCommand.Loggers(parse.GetValue(IysCommand.VerboseOption));
-            var logger = loggers.CreateLogger("SendGate.Iys.Reconcile");
-            using var meters = new IysCommand.OneShotMeters();
-            using var http = new HttpClient();
-            using var iys = new IysApi(http, options, TimeProvider.System, logger, new IysSyncMetrics(meters, TimeProvider.System));
+            using var session = IysSession.Open(options, parse.GetValue(IysCommand.VerboseOption));
+            var logger = session.Logger("SendGate.Iys.Reconcile");
             using var channel = GateConnection.OpenChannel(parse);
             var factory = new FeedEventFactory(new RecipientHasher(key!), TimeProvider.System);
-            var reconciler = new Reconciler(iys, new Contracts.V1.Gate.GateClient(channel), factory, options.IysCode, TimeSpan.FromSeconds(parse.GetValue(GateConnection.Timeout)));
+            var reconciler = new Reconciler(new Contracts.V1.Gate.GateClient(channel), factory, TimeSpan.FromSeconds(parse.GetValue(GateConnection.Timeout)));
+            var official = new OfficialCheck(session.Api, options);
             var day = parse.GetValue(date);
             var reports = new List<ReconcileReport>();
+            var officials = new List<OfficialReport>();
             var missing = new List<ConsentChange>();
-            bool failed = false;
-            foreach (uint brand in options.Brands)
+            bool failed = false, disagree = false;
+            IReadOnlyList<IysBrand> brands;
+            try
+            {
+                brands = await new BrandDirectory(options, session.Api, TimeProvider.System, logger).CurrentAsync(cancellationToken);
+            }
+            catch (IysApiException listing)
+            {
+                await error.WriteLineAsync(listing.Message);
+                return 2;
+            }
+
+            foreach (var brand in brands)
             {
                 try
                 {
-                    var (report, brandMissing) = await reconciler.ReconcileAsync(brand, day, cancellationToken);
-                    reports.Add(report);
-                    missing.AddRange(brandMissing);
-                    await Print(report, output);
+                    // One download serves both checks: its hash against İYS's, its rows against the gate.
+                    byte[]? file = await session.Api.GetChangeFileAsync(brand, day, cancellationToken);
+                    var hash = await official.HashAsync(brand, day, file, cancellationToken);
+                    var counts = await official.CountsAsync(brand, day, cancellationToken);
+                    ReconcileReport? report = null;
+                    if (hash.Verdict == HashVerdict.Mismatch)
+                    {
+                        failed = true; // a corrupted or truncated download: nothing in it is compared
+                    }
+                    else if (file is not null)
+                    {
+                        (report, var brandMissing) = await reconciler.ReconcileAsync(brand, day, file, cancellationToken);
+                        reports.Add(report);
+                        missing.AddRange(brandMissing);
+                        await Print(report, output);
+                    }
+
+                    var result = new OfficialReport(brand, day, hash, counts, null, null);
+                    if (parse.GetValue(record))
+                    {
+                        result = await RecordAsync(session.Api, result, report, cancellationToken);
+                    }
+
+                    officials.Add(result);
+                    await Print(result, file, output);
+                    disagree |= report is { Agrees: false } || (counts.Problem is null && counts.Complete && !counts.Agrees);
                 }
                 catch (Exception exception) when (exception is IysApiException or FormatException or RpcException)
                 {
@@ -90,7 +130,7 @@ internal static class IysReconcileCommand
                 try
                 {
                     using var publisher = ConsentPublisher.Create(kafka, logger, key!.KeyId);
-                    missing.ForEach(publisher.Publish);
+                    missing.ForEach(change => publisher.Publish(change));
                     publisher.Flush(cancellationToken);
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"published {publisher.Delivered} of {missing.Count} missing changes to {kafka.Topic} ({publisher.Failed} failed)"));
                     failed |= publisher.Failed > 0;
@@ -102,12 +142,12 @@ internal static class IysReconcileCommand
                 }
             }
 
-            if (parse.GetValue(metricsFile) is { } file)
+            if (parse.GetValue(metricsFile) is { } metrics)
             {
-                await ReconcileMetricsFile.WriteAsync(file.FullName, reports, DateTimeOffset.UtcNow, cancellationToken);
+                await ReconcileMetricsFile.WriteAsync(metrics.FullName, reports, officials, DateTimeOffset.UtcNow, cancellationToken);
             }
 
-            return failed ? 2 : reports.All(report => report.Agrees) ? 0 : 1;
+            return failed ? 2 : disagree ? 1 : 0;
         });
         return command;
     }
@@ -131,4 +171,52 @@ internal static class IysReconcileCommand
                 $"  disagree {disagreement.Key.BrandCode} {disagreement.Key.Channel.ToString().ToUpperInvariant()} {disagreement.Key.RecipientType.ToString().ToUpperInvariant()} key {disagreement.Key.Recipient}: İYS {disagreement.IysStatus.ToString().ToUpperInvariant()} at {disagreement.IysModifiedAt.ToDateTimeOffset():yyyy-MM-dd HH:mm:ss}Z, gate {disagreement.GateReason.Name()} and {held}"));
         }
     }
+
+    /// <summary>Records the agreement with İYS when everything agrees; otherwise says why it was not.</summary>
+    private static async Task<OfficialReport> RecordAsync(IysApi iys, OfficialReport result, ReconcileReport? gate, CancellationToken cancellationToken)
+    {
+        string? why = result.Hash.Verdict != HashVerdict.Match ? $"the file's hash is not confirmed ({Describe(result.Hash)})"
+            : result.Counts.Problem is { } problem ? problem
+            : !result.Counts.Complete ? "the connector's PULL had not passed the day's end when it last caught up"
+            : !result.Counts.Agrees ? "the connector's counts differ from İYS's"
+            : gate is not { Agrees: true } ? "the gate does not agree with the file"
+            : null;
+        return why is not null
+            ? result with { AgreementNote = "not recorded: " + why }
+            : await iys.RecordAgreementAsync(result.Brand, result.Day, cancellationToken) switch
+            {
+                true => result with { AgreementCaptured = true, AgreementNote = "recorded (agreementCaptured: true)" },
+                false => result with { AgreementCaptured = false, AgreementNote = "İYS answered agreementCaptured: false" },
+                null => result with { AgreementNote = "İYS has no changes of that day to agree on (204)" },
+            };
+    }
+
+    private static async Task Print(OfficialReport report, byte[]? file, TextWriter output)
+    {
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"brand {report.Brand}, {report.Day:yyyy-MM-dd}, İYS's reconciliation: file {(file is null ? "none" : $"{file.Length:N0} bytes")}; {Describe(report.Hash)}"));
+        await output.WriteLineAsync(report.Counts.Problem is { } problem ? "  counts: not compared: " + problem
+            : !report.Counts.Complete ? "  counts: incomplete: the connector's PULL had not passed the day's end (plus PULL's withheld hour) when it last caught up"
+            : report.Counts.Agrees ? "  counts: the connector received what İYS counts" : "  counts: the connector's differ from İYS's");
+        await output.WriteLineAsync("  type    recipient  source  approvals (connector/İYS)  rejections (connector/İYS)  pending  total");
+        foreach (var line in report.Counts.Lines)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {line.Type,-7} {line.RecipientType,-10} {line.Source,-7} {$"{line.Approvals:N0} / {line.IysApprovals:N0}",25} {$"{line.Rejections:N0} / {line.IysRejections:N0}",27} {line.IysPending,8:N0} {line.IysTotal,6:N0}{(line.Agrees ? string.Empty : "  differ")}"));
+        }
+
+        if (report.AgreementNote is not null)
+        {
+            await output.WriteLineAsync("  agreement: " + report.AgreementNote);
+        }
+    }
+
+    private static string Describe(HashCheck hash) => hash.Verdict switch
+    {
+        HashVerdict.Match => $"{hash.Method} matches İYS's hashValue",
+        HashVerdict.Mismatch => $"{hash.Method} {hash.Ours} differs from İYS's {hash.Iys}: the download is corrupted or truncated — nothing in it was compared; run again",
+        HashVerdict.NotReady => $"İYS's hash is not ready (processStatus {hash.ProcessStatus ?? "?"})",
+        HashVerdict.UnknownMethod => $"İYS names a hash method we do not know ({hash.Method})",
+        _ => "İYS has no hash of that day",
+    };
 }

@@ -16,11 +16,18 @@ public enum UploadState
 
     /// <summary>The sealed address could not be opened (sealed under another key): it cannot be uploaded.</summary>
     Unreadable,
+
+    /// <summary>İYS never gave a final answer about its bulk write within the 60 days it keeps request ids: the outcome is unknown.</summary>
+    Unanswered,
 }
 
-/// <summary>What the ledger keeps of one refusal: no address, only its key and what İYS said.</summary>
+/// <summary>
+/// What the ledger keeps of one refusal: no address, only its key and what İYS said — and, while İYS has not answered,
+/// when the bulk write was submitted and when İYS was last asked about it (İYS is first asked 300 s after the write).
+/// </summary>
 public sealed record UploadEntry(string Id, uint Brand, string Channel, string RecipientType, string RecipientKey, string Source, DateTimeOffset RefusedAt,
-    UploadState State, string? RequestId, int Index, string? TransactionId, string? Code, string? Message, DateTimeOffset UpdatedAt);
+    UploadState State, string? RequestId, int Index, string? TransactionId, string? Code, string? Message, DateTimeOffset UpdatedAt,
+    uint IysCode = 0, DateTimeOffset? SubmittedAt = null, DateTimeOffset? AskedAt = null);
 
 /// <summary>
 /// The push's memory, one small file per refusal under <c>{Iys:CursorPath}/optouts/</c>, replaced atomically: a

@@ -1,10 +1,12 @@
 using System.Text;
 using Confluent.Kafka;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using SendGate.Contracts;
 using SendGate.Contracts.V1;
 using SendGate.Core.Domain;
 using SendGate.Core.Hashing;
+using SendGate.Iys.Sync.Api;
 using SendGate.Kafka;
 
 namespace SendGate.Iys.Sync.Push;
@@ -18,13 +20,18 @@ public sealed record PushSummary(int Read, int AlreadyKnown, int Uploaded, int A
 
 /// <summary>
 /// <c>sendgate iys push</c>: the refusals gates recorded (the opt-out topic, from where this group last committed)
-/// uploaded to İYS in bulk writes per brand, then İYS's per-item answers read back. The ledger is written before
-/// the topic offsets are committed and after İYS took each request: a refusal with a ledger entry is never
-/// uploaded again. The one window left — a crash after İYS took a request and before its id was written — makes
-/// İYS see the refusal twice, which it refuses as RET→RET; the ledger then records that refusal.
+/// uploaded to İYS in bulk writes per brand (addBatchConsent), then İYS's per-item answers read back
+/// (searchRequestDetails) — first 300 s after the write, as İYS's document asks (<see cref="IysSyncOptions.PushFirstAsk"/>),
+/// then every <see cref="IysSyncOptions.PushPollInterval"/> while items are still <c>enqueue</c>; an empty or partial
+/// answer leaves the rest waiting, never refused. The ledger is written before the topic offsets are committed and
+/// after İYS took each request: a refusal with a ledger entry is never uploaded again. The one window left — a crash
+/// after İYS took a request and before its id was written — makes İYS see the refusal twice, and it refuses the
+/// repeat with H174 (the status is already RET), which the ledger records as accepted: İYS holds the refusal.
 /// </summary>
 public sealed class OptOutPush : IDisposable
 {
+    /// <summary>How long İYS keeps a bulk write's request id; unanswered past it, the outcome cannot be learnt.</summary>
+    private static readonly TimeSpan RequestIdsKept = TimeSpan.FromDays(60);
     private readonly IysSyncOptions _options;
     private readonly KafkaFeedOptions _topic;
     private readonly AddressSeal _seal;
@@ -57,7 +64,12 @@ public sealed class OptOutPush : IDisposable
         _consumer = KafkaClients.Consumer(_topic, logger);
     }
 
-    public async Task<PushSummary> RunRoundAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Uploads what is new, then asks İYS about every bulk write that is due; with <paramref name="waitUntil"/>, goes on
+    /// asking (at İYS's pace) until every refusal has its answer or that time has come — the one-shot command waits,
+    /// the worker does not.
+    /// </summary>
+    public async Task<PushSummary> RunRoundAsync(CancellationToken cancellationToken, DateTimeOffset? waitUntil = null)
     {
         int read = 0, known = 0, uploaded = 0, unreadable = 0;
         try
@@ -83,30 +95,31 @@ public sealed class OptOutPush : IDisposable
                 }
             }
 
-            foreach (var brand in fresh.GroupBy(item => item.Record.BrandCode))
+            foreach (var brand in fresh.GroupBy(item => new IysBrand(item.Record.IysCode == 0 ? _options.IysCode : item.Record.IysCode, item.Record.BrandCode)))
             {
                 foreach (var chunk in brand.DistinctBy(item => item.Record.OptOutId).Chunk(_options.PushBatch))
                 {
                     var items = chunk.Select(item => new IysConsentWrite(item.Record.Channel.ToDomain().Name(), item.Address, item.Record.RecipientType.ToDomain().Normalize().Name(), "RET",
                         ConsentTime.FromDateTimeOffset(item.Record.RefusedAt.ToDateTimeOffset()).ToIysString(), item.Record.Source)).ToList();
                     string requestId = await _api.SubmitConsentsAsync(brand.Key, items, cancellationToken);
+                    var submitted = _clock.GetUtcNow();
                     for (int i = 0; i < chunk.Length; i++)
                     {
-                        _ledger.Save(Entry(chunk[i].Record, UploadState.Submitted, requestId, i));
+                        _ledger.Save(Entry(chunk[i].Record, UploadState.Submitted, requestId, i) with { IysCode = brand.Key.IysCode, SubmittedAt = submitted });
                     }
 
                     uploaded += chunk.Length;
-                    IysSyncLog.OptOutsSubmitted(_logger, chunk.Length, brand.Key, requestId);
+                    IysSyncLog.OptOutsSubmitted(_logger, chunk.Length, brand.Key.BrandCode, requestId);
                 }
             }
 
             Commit(ends); // every refusal read is in the ledger now
-            return await SettleAsync(read, known, uploaded, unreadable, null, cancellationToken);
+            return await SettleAsync(read, known, uploaded, unreadable, null, waitUntil, cancellationToken);
         }
-        catch (Exception exception) when (exception is IysApiException or KafkaException)
+        catch (Exception exception) when (exception is IysApiException or KafkaException or InvalidProtocolBufferException)
         {
             IysSyncLog.PushFailed(_logger, exception.Message);
-            return await SettleAsync(read, known, uploaded, unreadable, exception.Message, cancellationToken);
+            return await SettleAsync(read, known, uploaded, unreadable, exception.Message, waitUntil, cancellationToken);
         }
     }
 
@@ -116,73 +129,103 @@ public sealed class OptOutPush : IDisposable
         _consumer.Dispose();
     }
 
-    /// <summary>Asks İYS about every submitted request until each is answered or Iys:PushWait has passed.</summary>
-    private async Task<PushSummary> SettleAsync(int read, int known, int uploaded, int unreadable, string? error, CancellationToken cancellationToken)
+    /// <summary>Asks İYS about every bulk write that is due; with <paramref name="waitUntil"/>, again as each comes due until all are answered.</summary>
+    private async Task<PushSummary> SettleAsync(int read, int known, int uploaded, int unreadable, string? error, DateTimeOffset? waitUntil, CancellationToken cancellationToken)
     {
-        int accepted = 0, refused = 0;
+        int accepted = 0, refused = 0, asked = 0;
         var refusedEntries = new List<UploadEntry>();
-        var deadline = _clock.GetUtcNow() + _options.PushWait;
-        var pending = _ledger.Submitted().GroupBy(entry => (entry.Brand, RequestId: entry.RequestId!)).ToList();
-        while (pending.Count > 0 && error is null)
+        while (error is null)
         {
-            var still = new List<IGrouping<(uint Brand, string RequestId), UploadEntry>>();
-            foreach (var request in pending)
+            var pending = _ledger.Submitted().GroupBy(entry => (Brand: new IysBrand(entry.IysCode == 0 ? _options.IysCode : entry.IysCode, entry.Brand), RequestId: entry.RequestId!)).ToList();
+            var now = _clock.GetUtcNow();
+            foreach (var request in pending.Where(request => NextAsk(request.First()) <= now))
             {
-                IReadOnlyList<IysWriteResult>? results;
+                IReadOnlyList<BulkItemStatus> results;
                 try
                 {
-                    results = await _api.GetRequestAsync(request.Key.Brand, request.Key.RequestId, cancellationToken);
+                    results = await _api.GetBulkStatusAsync(request.Key.Brand, request.Key.RequestId, cancellationToken);
                 }
                 catch (IysApiException exception)
                 {
                     error = exception.Message;
+                    IysSyncLog.PushFailed(_logger, exception.Message);
                     break;
                 }
 
-                if (results is null)
-                {
-                    still.Add(request);
-                    continue;
-                }
-
+                asked++;
                 foreach (var entry in request)
                 {
-                    var result = results.FirstOrDefault(r => r.Index == entry.Index);
-                    var final = result is { Succeeded: true }
-                        ? entry with { State = UploadState.Accepted, TransactionId = result.TransactionId, UpdatedAt = _clock.GetUtcNow() }
-                        : entry with
-                        {
-                            State = UploadState.Refused,
-                            Code = result?.Errors?.FirstOrDefault()?.Code,
-                            Message = IysError.Mask(result?.Errors?.FirstOrDefault()?.Message ?? "İYS gave no result for this item"),
-                            UpdatedAt = _clock.GetUtcNow(),
-                        };
+                    var final = Settle(entry, results.FirstOrDefault(result => result.Index == entry.Index));
                     _ledger.Save(final);
                     if (final.State == UploadState.Accepted)
                     {
                         accepted++;
                     }
-                    else
+                    else if (final.State is UploadState.Refused or UploadState.Unanswered)
                     {
                         refused++;
                         refusedEntries.Add(final);
-                        IysSyncLog.OptOutRefused(_logger, final.Id, final.Brand, final.Code ?? "-", final.Message ?? string.Empty);
+                        if (final.State == UploadState.Refused)
+                        {
+                            IysSyncLog.OptOutRefused(_logger, final.Id, final.Brand, final.Code ?? "-", final.Message ?? string.Empty);
+                        }
+                        else
+                        {
+                            IysSyncLog.OptOutUnanswered(_logger, final.Id, final.Brand, final.RequestId!);
+                        }
                     }
                 }
             }
 
-            pending = still;
-            if (pending.Count == 0 || _clock.GetUtcNow() >= deadline)
+            var still = _ledger.Submitted();
+            var next = still.Count == 0 ? (DateTimeOffset?)null : still.Min(NextAsk);
+            if (next is not { } due || waitUntil is not { } until || due > until)
             {
+                if (asked > 0 || still.Count > 0)
+                {
+                    IysSyncLog.PushSettled(_logger, asked, accepted, refused, still.Count, next);
+                }
+
                 break;
             }
 
-            await Task.Delay(_options.PushPollInterval, _clock, cancellationToken);
+            var wait = due - _clock.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _clock, cancellationToken);
+            }
         }
 
-        int waiting = pending.Sum(request => request.Count());
+        int waiting = _ledger.Submitted().Count;
         _metrics.RecordPush(accepted, refused, unreadable, waiting);
         return new PushSummary(read, known, uploaded, accepted, refused, waiting, unreadable, refusedEntries, error);
+    }
+
+    // İYS is first asked PushFirstAsk after the write (its document: no sooner than 300 s), then every PushPollInterval.
+    private DateTimeOffset NextAsk(UploadEntry entry) =>
+        entry.AskedAt is { } asked ? asked + _options.PushPollInterval : (entry.SubmittedAt ?? entry.UpdatedAt) + _options.PushFirstAsk;
+
+    /// <summary>The entry once İYS's answer about it is known: final, or still submitted (not in the answer, or enqueue).</summary>
+    private UploadEntry Settle(UploadEntry entry, BulkItemStatus? result)
+    {
+        var now = _clock.GetUtcNow();
+        return result switch
+        {
+            { State: BulkItemState.Succeeded } => entry with { State = UploadState.Accepted, TransactionId = result.TransactionId, UpdatedAt = now },
+            { State: BulkItemState.Failed, ErrorCode: IysError.SameStatus } => entry with
+            {
+                State = UploadState.Accepted, Code = result.ErrorCode, Message = "İYS already held a refusal for this recipient", UpdatedAt = now,
+            },
+            { State: BulkItemState.Failed } => entry with
+            {
+                State = UploadState.Refused, Code = result.ErrorCode, Message = IysError.Mask(result.ErrorMessage ?? "İYS gave no reason"), UpdatedAt = now,
+            },
+            _ when now - (entry.SubmittedAt ?? entry.UpdatedAt) > RequestIdsKept => entry with
+            {
+                State = UploadState.Unanswered, Message = "İYS gave no final answer within the 60 days it keeps request ids", UpdatedAt = now,
+            },
+            _ => entry with { AskedAt = now }, // not processed yet (absent from the answer, or enqueue): asked again later
+        };
     }
 
     /// <summary>Every record from where the group last committed up to each partition's end now, and those ends.</summary>

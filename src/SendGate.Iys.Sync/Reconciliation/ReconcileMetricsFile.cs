@@ -5,13 +5,15 @@ namespace SendGate.Iys.Sync.Reconciliation;
 
 /// <summary>
 /// The last reconciliation as Prometheus text for node_exporter's textfile collector (a batch job's metrics):
-/// per brand, the day reconciled, tuples compared, disagreements, and when it ran. Written by prometheus-net from a
+/// per brand, the day reconciled, tuples compared, disagreements, whether the file's hash was İYS's, how many count
+/// lines differ from İYS's summary, whether the agreement was recorded, and when it ran. Written by prometheus-net from a
 /// registry of its own, then renamed into place so the collector never reads half a file.
 /// </summary>
 public static class ReconcileMetricsFile
 {
-    public static async Task WriteAsync(string path, IEnumerable<ReconcileReport> reports, DateTimeOffset ranAt, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string path, IEnumerable<ReconcileReport> reports, IEnumerable<OfficialReport> officials, DateTimeOffset ranAt, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(officials);
         var registry = Metrics.NewCustomRegistry();
         var metrics = Metrics.WithCustomRegistry(registry);
         var tuples = metrics.CreateGauge("sendgate_iys_reconcile_tuples", "Tuples of the day's İYS change file compared with the gate", "brand");
@@ -25,6 +27,17 @@ public static class ReconcileMetricsFile
             disagreements.WithLabels(brand).Set(report.Disagreements.Count);
             day.WithLabels(brand).Set(new DateTimeOffset(report.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(3)).ToUnixTimeSeconds());
             run.WithLabels(brand).Set(ranAt.ToUnixTimeSeconds());
+        }
+
+        var hashMatch = metrics.CreateGauge("sendgate_iys_reconcile_hash_match", "1 when the downloaded change file's hash equals İYS's hashValue, 0 when not (or not available)", "brand");
+        var countsDiffer = metrics.CreateGauge("sendgate_iys_reconcile_count_disagreements", "Lines (type, recipient type, source) whose counts received by the connector differ from İYS's summary", "brand");
+        var recorded = metrics.CreateGauge("sendgate_iys_reconcile_agreement_recorded", "1 when İYS confirmed the recorded agreement (agreementCaptured)", "brand");
+        foreach (var official in officials)
+        {
+            string brand = official.Brand.BrandCode.ToString(CultureInfo.InvariantCulture);
+            hashMatch.WithLabels(brand).Set(official.Hash.Verdict == HashVerdict.Match ? 1 : 0);
+            countsDiffer.WithLabels(brand).Set(official.Counts.Lines.Count(line => !line.Agrees));
+            recorded.WithLabels(brand).Set(official.AgreementCaptured == true ? 1 : 0);
         }
 
         string temporary = path + ".tmp";

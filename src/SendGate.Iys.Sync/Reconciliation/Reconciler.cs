@@ -4,6 +4,7 @@ using SendGate.Contracts;
 using SendGate.Contracts.V1;
 using SendGate.Core.Consent;
 using SendGate.Core.Domain;
+using SendGate.Iys.Sync.Api;
 using Channel = SendGate.Core.Domain.Channel;
 using ConsentStatus = SendGate.Core.Domain.ConsentStatus;
 using RecipientType = SendGate.Core.Domain.RecipientType;
@@ -12,27 +13,29 @@ using Reason = SendGate.Core.Domain.Reason;
 namespace SendGate.Iys.Sync.Reconciliation;
 
 /// <summary>
-/// Mutabakat: a brand's daily change file from İYS against what a gate answers. Each tuple's newest change of the
-/// day is asked of the gate by key (Check, commercial, in batches); an answer other than the one the İYS status
-/// implies is looked at once more with Explain, to tell a change the gate missed from one it holds a newer change
-/// for, or a line closed after the consent.
+/// Mutabakat against a gate: a brand's daily change file from İYS (downloaded by the caller, checked against İYS's hash
+/// by <see cref="OfficialCheck"/>) against what the gate answers. Each tuple's newest change of the day is asked of the
+/// gate by key (Check, commercial, in batches); an answer other than the one the İYS status implies is looked at once
+/// more with Explain, to tell a change the gate missed from one it holds a newer change for, or a line closed after
+/// the consent.
 /// </summary>
-public sealed class Reconciler(IysApi iys, Contracts.V1.Gate.GateClient gate, FeedEventFactory factory, uint iysCode, TimeSpan callTimeout)
+public sealed class Reconciler(Contracts.V1.Gate.GateClient gate, FeedEventFactory factory, TimeSpan callTimeout)
 {
     private const int Batch = 1000;
 
-    public async Task<(ReconcileReport Report, IReadOnlyList<ConsentChange> Missing)> ReconcileAsync(uint brand, DateOnly day, CancellationToken cancellationToken)
+    public async Task<(ReconcileReport Report, IReadOnlyList<ConsentChange> Missing)> ReconcileAsync(IysBrand iysBrand, DateOnly day, byte[] file, CancellationToken cancellationToken)
     {
-        var changes = DailyChanges.Parse(await iys.GetChangeFileAsync(brand, day, cancellationToken), factory, iysCode, brand);
+        uint brand = iysBrand.BrandCode, iysCode = iysBrand.IysCode;
+        var changes = DailyChanges.Parse(file, factory, iysCode, brand);
         var verdicts = new List<(ConsentChange Change, Verdict Verdict, Reason Reason, ConsentTime? GateModifiedAt)>();
         foreach (var group in changes.Newest.Values.GroupBy(change => (change.Key.Channel, change.Key.RecipientType)))
         {
             foreach (var chunk in group.Chunk(Batch))
             {
-                var reasons = await CheckAsync(brand, group.Key.Channel, group.Key.RecipientType, chunk, cancellationToken);
+                var reasons = await CheckAsync(iysBrand, group.Key.Channel, group.Key.RecipientType, chunk, cancellationToken);
                 for (int i = 0; i < chunk.Length; i++)
                 {
-                    verdicts.Add(await JudgeAsync(chunk[i], reasons[i], cancellationToken));
+                    verdicts.Add(await JudgeAsync(iysCode, chunk[i], reasons[i], cancellationToken));
                 }
             }
         }
@@ -50,13 +53,13 @@ public sealed class Reconciler(IysApi iys, Contracts.V1.Gate.GateClient gate, Fe
         return (new ReconcileReport(brand, day, changes.Rows, changes.Rejected, counts, disagreements), missing);
     }
 
-    private async Task<Reason[]> CheckAsync(uint brand, Channel channel, RecipientType type, ConsentChange[] chunk, CancellationToken cancellationToken)
+    private async Task<Reason[]> CheckAsync(IysBrand brand, Channel channel, RecipientType type, ConsentChange[] chunk, CancellationToken cancellationToken)
     {
         var request = new CheckRequest
         {
             RequestId = $"reconcile-{brand}",
-            IysCode = iysCode,
-            BrandCode = brand,
+            IysCode = brand.IysCode,
+            BrandCode = brand.BrandCode,
             Channel = channel.ToWire(),
             RecipientType = type.ToWire(),
             Kind = Contracts.V1.MessageKind.Commercial,
@@ -71,7 +74,7 @@ public sealed class Reconciler(IysApi iys, Contracts.V1.Gate.GateClient gate, Fe
         return [.. response.Reasons.Select(reason => (Reason)reason)];
     }
 
-    private async Task<(ConsentChange, Verdict, Reason, ConsentTime?)> JudgeAsync(ConsentChange change, Reason reason, CancellationToken cancellationToken)
+    private async Task<(ConsentChange, Verdict, Reason, ConsentTime?)> JudgeAsync(uint iysCode, ConsentChange change, Reason reason, CancellationToken cancellationToken)
     {
         var status = change.Record.State.Status;
         if ((status == ConsentStatus.Onay && reason == Reason.AllowedConsent) || (status == ConsentStatus.Ret && reason == Reason.DeniedRefused))

@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SendGate.Core.Consent;
+using SendGate.Core.Hashing;
+using SendGate.Iys.Sync.Api;
+using SendGate.Kafka;
+
+namespace SendGate.Iys.Sync.Receive;
+
+/// <summary>The receiver's answer to one push request: the HTTP status and a short JSON-able summary (counts and a reason, never an address).</summary>
+public sealed record ReceiveAnswer(int Status, string Message, int Published = 0, int DeadLettered = 0, int ForeignBrand = 0, int Test = 0);
+
+/// <summary>
+/// The receiving end of İYS's push of citizens' changes ("İzin Hareketi İletimi", registered with pushRegistration):
+/// İYS posts <c>{"list":[{iysCode, brandCode, consentDate, creationDate, source, recipient, recipientType, status,
+/// type, transactionId}]}</c> for every change a citizen makes in İYS (sources <c>IYS_*</c>), with basic
+/// authentication. This closes PULL's withheld last hour: a citizen's refusal reaches the gates in moments.
+/// <list type="bullet">
+/// <item>Missing or wrong credentials: 401, nothing read (compared in constant time).</item>
+/// <item>A body that is not <c>{"list":[objects]}</c>: 400 with the reason, and <b>nothing</b> of it published — the
+/// body is checked whole before any item is; İYS can send it again corrected.</item>
+/// <item>Each item is decoded exactly as a PULL item (same decoder: hashed on arrival, a citizen's name never read).
+/// An item of a brand this connector does not work for, or one the gate cannot use (a foreign number, a bad date), is
+/// dead-lettered without its address and counted; the rest are published.</item>
+/// <item>İYS's documented test item of a new connection (iysCode and brandCode 121212, pushtest@iys.org.tr) is
+/// acknowledged and counted, not published.</item>
+/// <item>200 only once Kafka acknowledged every item of the request; otherwise 503 and İYS sends the body again (what
+/// was published meanwhile applies once more, harmlessly: the newest change wins, and an equal one changes nothing).</item>
+/// </list>
+/// </summary>
+public sealed class ChangeReceiver : IDisposable
+{
+    private const uint TestCode = 121212;
+    private static readonly byte[] TestRecipient = "pushtest@iys.org.tr"u8.ToArray();
+    private readonly ReceiveOptions _options;
+    private readonly KafkaFeedOptions _kafka;
+    private readonly BrandDirectory _brands;
+    private readonly FeedEventFactory _factory;
+    private readonly DeadLetterFactory _deadLetters;
+    private readonly HashingKey _key;
+    private readonly ILogger _logger;
+    private readonly IysSyncMetrics _metrics;
+    private readonly TimeProvider _clock;
+    private readonly byte[] _credentials;
+    private readonly Lazy<ConsentPublisher> _publisher;
+    private long _sequence;
+    private long _lastRefusalLog = long.MinValue;
+
+    public ChangeReceiver(IysSyncOptions options, KafkaFeedOptions kafka, HashingKey key, BrandDirectory brands, TimeProvider clock, ILogger logger, IysSyncMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(key);
+        _options = options.Receive;
+        _kafka = kafka;
+        _brands = brands;
+        _key = key;
+        _clock = clock;
+        _logger = logger;
+        _metrics = metrics;
+        var hasher = new RecipientHasher(key);
+        _factory = new FeedEventFactory(hasher, clock);
+        _deadLetters = new DeadLetterFactory(hasher, clock);
+        _credentials = SHA256.HashData(Encoding.UTF8.GetBytes($"{_options.Username}:{_options.Password}"));
+        // Its own producer, made on first use: a topic problem fails this receiver's requests (503), not the connector.
+        _publisher = new Lazy<ConsentPublisher>(() => ConsentPublisher.Create(_kafka, _logger, _key.KeyId), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Handles one request: <paramref name="authorization"/> is its Authorization header, <paramref name="body"/> its bytes.</summary>
+    public async Task<ReceiveAnswer> ReceiveAsync(string? authorization, byte[] body, string? remote, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        long started = _clock.GetTimestamp();
+        var answer = await AnswerAsync(authorization, body, remote, cancellationToken);
+        _metrics.RecordReceiveRequest(answer.Status, _clock.GetElapsedTime(started));
+        return answer;
+    }
+
+    public void Dispose()
+    {
+        if (_publisher.IsValueCreated)
+        {
+            _publisher.Value.Dispose();
+        }
+    }
+
+    private async Task<ReceiveAnswer> AnswerAsync(string? authorization, byte[] body, string? remote, CancellationToken cancellationToken)
+    {
+        if (!Authorized(authorization))
+        {
+            Refused("missing or wrong basic credentials", remote);
+            return new ReceiveAnswer(401, "basic authentication required");
+        }
+
+        ChangesPage page;
+        try
+        {
+            page = ChangesPage.ParsePush(body);
+        }
+        catch (IysUnexpectedAnswerException malformed)
+        {
+            Refused(malformed.Message, remote);
+            return new ReceiveAnswer(400, malformed.Message + "; nothing of it was published");
+        }
+
+        ConsentPublisher publisher;
+        try
+        {
+            publisher = _publisher.Value;
+        }
+        catch (Exception exception) when (exception is TopicSetupException or Confluent.Kafka.KafkaException)
+        {
+            IysSyncLog.ReceiveUnacknowledged(_logger, exception.Message);
+            return new ReceiveAnswer(503, "the consent topic cannot be written now");
+        }
+
+        var tally = new DeliveryTally();
+        int published = 0, deadLettered = 0, foreign = 0, test = 0;
+        for (int i = 0; i < page.Count; i++)
+        {
+            var item = page.Item(i);
+            var (iysCode, brandCode, recipientIsTest) = Identify(item);
+            if (iysCode == TestCode && brandCode == TestCode && recipientIsTest)
+            {
+                test++;
+                IysSyncLog.ReceivedTestItem(_logger);
+                continue;
+            }
+
+            string? rejection;
+            if (!_brands.Contains(iysCode, brandCode))
+            {
+                rejection = string.Create(CultureInfo.InvariantCulture, $"brand {brandCode} of iysCode {iysCode} is not one this connector works for");
+                foreign++;
+            }
+            else
+            {
+                var decoded = IysLineDecoder.ForPull(_factory, iysCode, brandCode).Decode(item);
+                rejection = decoded.Rejection;
+                if (decoded.Change is { } change)
+                {
+                    publisher.Publish(change, tally);
+                    published++;
+                }
+                else if (decoded.Closure is { } closure)
+                {
+                    publisher.Publish(closure, tally);
+                    published++;
+                }
+                else
+                {
+                    deadLettered++;
+                }
+            }
+
+            if (rejection is not null)
+            {
+                string origin = string.Create(CultureInfo.InvariantCulture, $"iys-push/{brandCode}");
+                publisher.PublishDeadLetter(_kafka.DeadLetterTopic, _deadLetters.Create(rejection, origin, -1, Interlocked.Increment(ref _sequence), null, PageRedaction.Redact(item), null), tally);
+                IysSyncLog.ReceiveDeadLettered(_logger, i, brandCode, _kafka.DeadLetterTopic, rejection);
+            }
+        }
+
+        await tally.CompleteAsync(cancellationToken);
+        if (tally.Failed > 0)
+        {
+            IysSyncLog.ReceiveUnacknowledged(_logger, tally.FirstFailure ?? "unknown");
+            return new ReceiveAnswer(503, "Kafka did not acknowledge every item; send them again");
+        }
+
+        _metrics.RecordReceived("published", published);
+        _metrics.RecordReceived("dead_lettered", deadLettered);
+        _metrics.RecordReceived("foreign_brand", foreign);
+        _metrics.RecordReceived("test", test);
+        IysSyncLog.Received(_logger, page.Count, published, deadLettered, foreign);
+        return new ReceiveAnswer(200, "received", published, deadLettered, foreign, test);
+    }
+
+    // "Basic base64(user:password)" compared with the configured pair by their hashes: constant time, whatever the lengths.
+    private bool Authorized(string? authorization)
+    {
+        const string Scheme = "Basic ";
+        if (authorization is null || !authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        Span<byte> decoded = stackalloc byte[512];
+        if (!Convert.TryFromBase64String(authorization[Scheme.Length..].Trim(), decoded, out int length))
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(decoded[..length]), _credentials);
+    }
+
+    // iysCode, brandCode and whether the recipient is İYS's test address, read without decoding the rest.
+    private static (uint IysCode, uint BrandCode, bool TestRecipient) Identify(ReadOnlySpan<byte> item)
+    {
+        uint iysCode = 0, brandCode = 0;
+        bool test = false;
+        var reader = new Utf8JsonReader(item);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isIys = reader.ValueTextEquals("iysCode"u8), isBrand = reader.ValueTextEquals("brandCode"u8), isRecipient = reader.ValueTextEquals("recipient"u8);
+            reader.Read();
+            if ((isIys || isBrand) && Code(ref reader) is { } code)
+            {
+                (iysCode, brandCode) = isIys ? (code, brandCode) : (iysCode, code);
+            }
+            else if (isRecipient && reader.TokenType == JsonTokenType.String)
+            {
+                test = reader.ValueTextEquals(TestRecipient);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return (iysCode, brandCode, test);
+    }
+
+    private static uint? Code(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetUInt32(out uint number) ? number
+        : reader.TokenType == JsonTokenType.String && uint.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out uint text) ? text
+        : null;
+
+    // A wrong password or a scanner must not fill the log: one line a minute at most (every refusal is counted).
+    private void Refused(string reason, string? remote)
+    {
+        long now = _clock.GetTimestamp();
+        long last = Interlocked.Read(ref _lastRefusalLog);
+        if ((last == long.MinValue || _clock.GetElapsedTime(last, now) >= TimeSpan.FromMinutes(1)) && Interlocked.CompareExchange(ref _lastRefusalLog, now, last) == last)
+        {
+            IysSyncLog.ReceiveRefused(_logger, reason, remote);
+        }
+    }
+}
