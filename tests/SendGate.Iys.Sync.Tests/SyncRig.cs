@@ -1,6 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using Confluent.Kafka;
+using Google.Protobuf;
+using SendGate.Core.Hashing;
+using SendGate.Core.Recipients;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using SendGate.Cli;
 using SendGate.Contracts.V1;
 using SendGate.IysSimulator;
@@ -129,6 +136,25 @@ internal sealed class SyncRig : IAsyncDisposable
 
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.GetProperty("after").GetString() ?? string.Empty;
+    }
+
+    /// <summary>Refusals as gates record them (Gate.RecordOptOut): on the opt-out topic, each address sealed under <paramref name="seal"/>.</summary>
+    public async Task ProduceRefusalsAsync(AddressSeal seal, IEnumerable<string> phones, DateTimeOffset refusedAt)
+    {
+        using var producer = Broker.Producer(OptOutTopic);
+        foreach (string phone in phones)
+        {
+            string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            Assert.Equal(RecipientError.None, GateHost.Hasher.TryHash(phone.AsSpan(), Core.Domain.Channel.Mesaj, out var key));
+            var record = new OptOutRecorded
+            {
+                OptOutId = id, IysCode = 123456, BrandCode = 123457, Channel = Channel.Mesaj, RecipientType = RecipientType.Bireysel,
+                RecipientKey = ByteString.CopyFrom(key.ToArray()),
+                SealedRecipient = ByteString.CopyFrom(seal.Seal(Encoding.UTF8.GetBytes(phone), Encoding.UTF8.GetBytes(id))),
+                Source = "HS_MESAJ", RefusedAt = Timestamp.FromDateTimeOffset(refusedAt), RecordedAt = Timestamp.FromDateTimeOffset(refusedAt),
+            };
+            await producer.ProduceAsync(OptOutTopic, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(id), Value = record.ToByteArray() });
+        }
     }
 
     public async ValueTask DisposeAsync()

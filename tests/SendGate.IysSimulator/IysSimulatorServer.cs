@@ -48,6 +48,9 @@ public sealed partial class IysSimulatorServer : IAsyncDisposable
     /// <summary>Changes İYS pushed to a receiver (2xx), and those it gave up on after its attempts.</summary>
     public (long Delivered, long Undelivered) Pushes => (_push.Delivered, _push.Undelivered);
 
+    /// <summary>İYS's test item, posted to every new push connection (the document's text, the same for everyone).</summary>
+    public static string PushTestItem => PushDeliveries.TestItem().ToJsonString();
+
     /// <summary>The push connections İYS holds for a brand.</summary>
     public IReadOnlyList<PushConnectionRecord> PushConnections(uint brand) => _push.Of(brand);
 

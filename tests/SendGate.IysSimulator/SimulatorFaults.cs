@@ -47,6 +47,9 @@ public sealed class SimulatorFaults
     public void GarbageNext(string operation, int count, Garbage? body = null) =>
         _garbage.AddOrUpdate(operation, (count, body ?? Garbage.HtmlPage), (_, current) => (current.Count + count, body ?? current.Body));
 
+    /// <summary>Answers of <paramref name="operation"/> are İYS's own again.</summary>
+    public void StopGarbage(string operation) => _garbage.TryRemove(operation, out _);
+
     /// <summary>The next daily change file is cut short on its way (a truncated download).</summary>
     public void TruncateNextFile() => Interlocked.Increment(ref _truncatedFiles);
 

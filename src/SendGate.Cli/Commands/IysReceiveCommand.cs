@@ -21,7 +21,14 @@ internal static class IysReceiveCommand
         var iysCode = new Option<uint?>("--iys") { Description = "The brand's provider (iysCode; default Iys:IysCode)" };
         var type = new Option<string>("--type", "-t") { Description = "MESAJ, ARAMA or EPOSTA: one connection per type", Required = true };
         type.AcceptOnlyFromAmong(Types);
-        var url = new Option<Uri>("--url") { Description = "The receiver's public https URL as İYS will post to it (its listener's address and Iys:Receive:Path)", Required = true };
+        var url = new Option<string>("--url") { Description = "The receiver's public https URL as İYS will post to it (its listener's address and Iys:Receive:Path)", Required = true };
+        url.Validators.Add(result =>
+        {
+            if (!Uri.TryCreate(result.GetValueOrDefault<string>(), UriKind.Absolute, out _))
+            {
+                result.AddError("--url: give the receiver's absolute URL, e.g. https://push.example.com.tr/iys/changes");
+            }
+        });
 
         var register = new Command("register", "Ask İYS to post the brand's citizens' changes of one type to the receiver (İYS sends a test item first)") { brand, iysCode, type, url };
         register.SetAction((parse, cancellationToken) => RunAsync(parse, brand, iysCode, needsCredentials: true, async (api, target, options, output) =>
@@ -60,8 +67,8 @@ internal static class IysReceiveCommand
         return receive;
     }
 
-    private static PushConnection Connection(ParseResult parse, Option<string> type, Option<Uri> url, IysSyncOptions options) =>
-        new(parse.GetValue(url)!.ToString(), parse.GetValue(type)!, options.Receive.Username!, options.Receive.Password!);
+    private static PushConnection Connection(ParseResult parse, Option<string> type, Option<string> url, IysSyncOptions options) =>
+        new(parse.GetValue(url)!, parse.GetValue(type)!, options.Receive.Username!, options.Receive.Password!);
 
     private static async Task<int> RunAsync(ParseResult parse, Option<uint> brand, Option<uint?> iysCode, bool needsCredentials, Func<IysApi, IysBrand, IysSyncOptions, TextWriter, Task> act)
     {
