@@ -4,6 +4,8 @@
 # installed. Servers are not started here: the tests start their own through eng/kafka.sh.
 . "$(dirname "$0")/lib.sh"
 bash "$ENG_DIR/install-interop.sh"
+# openssl: bench/iys-push-freshness.sh makes the receiver's throw-away https certificate with it.
+apt_install openssl
 # promtool (Debian's prometheus package): the metrics test lints /metrics with Prometheus's own checker.
 apt_install prometheus
 # Kafka 0.9.0.1 jars, Java and kcat: the Kafka tests start private brokers with eng/kafka.sh.

@@ -13,6 +13,7 @@ using Channel = SendGate.Core.Domain.Channel;
 using ConsentStatus = SendGate.Core.Domain.ConsentStatus;
 using RecipientType = SendGate.Core.Domain.RecipientType;
 using SendGate.Core.Hashing;
+using SendGate.FeedLatency;
 using SendGate.Kafka;
 
 // Produce→visible latency: publish one new consent every 1/rate seconds (open model: the
@@ -31,7 +32,15 @@ using SendGate.Kafka;
 // sample of 1,000 a second is tracked (--sample N: every Nth), so that the polling stays light
 // and the figure stays the gate's: every event takes the same path.
 // Hashing__Key in the environment must be the gate's key.
+//
+// --via receiver: the path of a citizen's refusal pushed by İYS. Every recipient is first given an ONAY
+// straight on the topic (not timed); then, on the same open schedule, this process stands in for İYS and
+// POSTs each recipient's RET — one item per request, as İYS pushes each change — to the receiver of
+// `sendgate iys sync` (--receiver URL, --user, --password; a self-signed https certificate on loopback is
+// accepted), and times İYS's POST → the gate answering DENIED_REFUSED. The worker must take brand 900001
+// of iysCode 123456 (Iys:Brands) and publish to --topic.
 var settings = Arguments(args);
+bool viaReceiver = settings.GetValueOrDefault("via", "kafka") == "receiver";
 double rate = double.Parse(settings.GetValueOrDefault("rate", "1000"), CultureInfo.InvariantCulture);
 int seconds = int.Parse(settings.GetValueOrDefault("seconds", "30"), CultureInfo.InvariantCulture);
 int warmup = int.Parse(settings.GetValueOrDefault("warmup", "5"), CultureInfo.InvariantCulture);
@@ -43,6 +52,7 @@ options.Properties["socket.nagle.disable"] = "true";
 var key = HashingKey.ParseBase64(Environment.GetEnvironmentVariable("Hashing__Key") ?? throw new InvalidOperationException("set Hashing__Key to the gate's key"));
 var factory = new FeedEventFactory(new RecipientHasher(key), TimeProvider.System);
 using var producer = KafkaClients.Producer(options, NullLogger.Instance);
+using var receiver = viaReceiver ? new ReceiverClient(settings) : null;
 using var channel = GateChannel.Create(new GateClientOptions { Address = new Uri(settings.GetValueOrDefault("gate", "http://127.0.0.1:50051")) });
 var gate = new Gate.GateClient(channel);
 
@@ -72,6 +82,20 @@ for (int i = 0; i < total; i++)
     messages[i] = new Message<byte[]?, byte[]?> { Key = FeedEventMapping.MessageKey(change!), Value = FeedEventMapping.ToEvent(change!, key.KeyId).ToByteArray() };
 }
 
+var visible = SendGate.Contracts.V1.Reason.AllowedConsent;
+if (receiver is not null)
+{
+    // Every recipient consents first (straight on the topic, not timed), then the timed part refuses each through İYS's push.
+    for (int i = 0; i < total; i++)
+    {
+        producer.Produce(options.Topic, messages[i]);
+    }
+
+    producer.Flush(TimeSpan.FromMinutes(1));
+    await WaitAllowedAsync(gate, phones[^1]);
+    visible = SendGate.Contracts.V1.Reason.DeniedRefused;
+}
+
 var clock = Stopwatch.StartNew();
 var pendingLock = new object();
 int published = 0;
@@ -94,7 +118,15 @@ var publishing = new Thread(() =>
             lateness.RecordValue(Math.Max(0, (clock.ElapsedTicks - due) * 1_000_000 / Stopwatch.Frequency));
         }
 
-        producer.Produce(options.Topic, messages[i]);
+        if (receiver is null)
+        {
+            producer.Produce(options.Topic, messages[i]);
+        }
+        else
+        {
+            receiver.Post(phones[i], run * 1_000_000 + i);
+        }
+
         if (i % sample == 0)
         {
             lock (pendingLock)
@@ -126,7 +158,7 @@ while (Volatile.Read(ref published) < total || pending.Count > 0)
         {
             for (int i = 0; i < waiting.Length; i++)
             {
-                if (response.Reasons[i] == (byte)SendGate.Contracts.V1.Reason.AllowedConsent)
+                if (response.Reasons[i] == (byte)visible)
                 {
                     int index = pending[waiting[i]];
                     if (index >= recordedFrom)
@@ -150,9 +182,27 @@ while (Volatile.Read(ref published) < total || pending.Count > 0)
 }
 
 double Ms(double percentile) => latencies.GetValueAtPercentile(percentile) / 1000.0;
+string path = receiver is null ? "produce→visible" : "İYS POST→denied";
+string refused = receiver is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; receiver answered 200 to {receiver.Accepted} of {total} POSTs");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{latencies.TotalCount} events{(sample > 1 ? $" (every {sample}th)" : "")} at {rate:F0}/s: produce→visible p50 {Ms(50):F1} ms, p90 {Ms(90):F1} ms, p99 {Ms(99):F1} ms, max {latencies.GetMaxValue() / 1000.0:F1} ms; published late by p99 {lateness.GetValueAtPercentile(99) / 1000.0:F1} ms"));
-return 0;
+    $"{latencies.TotalCount} events{(sample > 1 ? $" (every {sample}th)" : "")} at {rate:F0}/s: {path} p50 {Ms(50):F1} ms, p90 {Ms(90):F1} ms, p99 {Ms(99):F1} ms, max {latencies.GetMaxValue() / 1000.0:F1} ms; published late by p99 {lateness.GetValueAtPercentile(99) / 1000.0:F1} ms{refused}"));
+return receiver is null || receiver.Accepted == total ? 0 : 1;
+
+static async Task WaitAllowedAsync(Gate.GateClient gate, string phone)
+{
+    for (int attempt = 0; attempt < 600; attempt++)
+    {
+        var request = new CheckRequest { IysCode = 123456, BrandCode = 900001, Channel = SendGate.Contracts.V1.Channel.Mesaj, Recipients = { phone } };
+        if ((await gate.CheckAsync(request)).Reasons[0] == (byte)SendGate.Contracts.V1.Reason.AllowedConsent)
+        {
+            return;
+        }
+
+        await Task.Delay(100);
+    }
+
+    throw new InvalidOperationException("the gate never showed the consents given first");
+}
 
 static Dictionary<string, string> Arguments(string[] args)
 {

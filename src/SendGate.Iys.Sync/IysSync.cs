@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using SendGate.Core.Consent;
 using SendGate.Core.Domain;
 using SendGate.Core.Hashing;
 using SendGate.Iys.Sync.Api;
@@ -34,9 +33,8 @@ public sealed class IysSync : IDisposable
     private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
     private readonly IysSyncOptions _options;
     private readonly KafkaFeedOptions _kafka;
-    private readonly FeedEventFactory _factory;
-    private readonly DeadLetterFactory _deadLetters;
     private readonly ConsentPublisher _publisher;
+    private readonly IysItemPublisher _items;
     private readonly IysApi _api;
     private readonly BrandDirectory _brands;
     private readonly CursorStore _cursors;
@@ -56,10 +54,8 @@ public sealed class IysSync : IDisposable
         _clock = clock;
         _logger = logger;
         _metrics = metrics;
-        var hasher = new RecipientHasher(key);
-        _factory = new FeedEventFactory(hasher, clock);
-        _deadLetters = new DeadLetterFactory(hasher, clock);
         _publisher = ConsentPublisher.Create(kafka, logger, key.KeyId);
+        _items = new IysItemPublisher(key, clock, _publisher, kafka.DeadLetterTopic);
         _api = api;
         _brands = brands ?? new BrandDirectory(options, api, clock, logger);
         _cursors = new CursorStore(options.CursorPath);
@@ -165,31 +161,22 @@ public sealed class IysSync : IDisposable
     private (int Published, int DeadLettered, DateTimeOffset? Newest) Publish(ChangesPage page, IysBrand iysBrand, string source, long sequence, CancellationToken cancellationToken)
     {
         uint brand = iysBrand.BrandCode;
-        var decoder = IysLineDecoder.ForPull(_factory, iysBrand.IysCode, brand);
         long failedBefore = _publisher.Failed;
         int published = 0, deadLettered = 0;
         var newest = ConsentTime.None;
+        string origin = string.Create(CultureInfo.InvariantCulture, $"iys/{brand}/{source}");
         for (int i = 0; i < page.Count; i++)
         {
-            var decoded = decoder.Decode(page.Item(i));
-            switch (decoded.Kind)
+            var outcome = _items.Publish(page.Item(i), iysBrand, origin, sequence + i);
+            if (outcome.Published)
             {
-                case DecodedEventKind.Change:
-                    _publisher.Publish(decoded.Change!);
-                    newest = decoded.Change!.Record.State.ModifiedAt > newest ? decoded.Change.Record.State.ModifiedAt : newest;
-                    published++;
-                    break;
-                case DecodedEventKind.Closure:
-                    _publisher.Publish(decoded.Closure!.Value);
-                    published++;
-                    break;
-                default:
-                    string origin = string.Create(CultureInfo.InvariantCulture, $"iys/{brand}/{source}");
-                    var letter = _deadLetters.Create(decoded.Rejection!, origin, -1, sequence + i, null, PageRedaction.Redact(page.Item(i)), null);
-                    _publisher.PublishDeadLetter(_kafka.DeadLetterTopic, letter);
-                    IysSyncLog.DeadLettered(_logger, brand, source, i, _kafka.DeadLetterTopic, decoded.Rejection!);
-                    deadLettered++;
-                    break;
+                published++;
+                newest = outcome.ModifiedAt > newest ? outcome.ModifiedAt : newest;
+            }
+            else
+            {
+                IysSyncLog.DeadLettered(_logger, brand, source, i, _kafka.DeadLetterTopic, outcome.Rejection!);
+                deadLettered++;
             }
         }
 

@@ -15,9 +15,7 @@ public sealed class ReconcileTests(KafkaBroker broker)
     public async Task Reconcile_NamesEveryDisagreementByKey_PublishesTheMissing_ThenTheGateAgrees_ButTheCountsStillShowWhatTheConnectorMissed()
     {
         await using var rig = await SyncRig.StartAsync(broker, "iys-reconcile");
-        var iysNow = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(3));
-        // Two days back: PULL has long passed the day's end (plus its withheld hour), whatever the hour the test runs at.
-        var day = DateOnly.FromDateTime(iysNow.DateTime).AddDays(-2);
+        var (day, _) = TwoDaysAgo();
         DateTimeOffset At(int hour, int minute = 0) => new(day.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.FromHours(3));
         void Seed(int number, string status, DateTimeOffset at, string type = "MESAJ") =>
             rig.Iys.Registry.Seed(123457, new ConsentWrite(type, "+90532" + (2_000_000 + number).ToString(CultureInfo.InvariantCulture), "BIREYSEL", status, SimulatedChange.IysTime(at), "HS_WEB"), at, transactionId: $"r{number}-{status}-{at:HHmm}");
@@ -87,8 +85,7 @@ public sealed class ReconcileTests(KafkaBroker broker)
     public async Task Reconcile_WhenFileCountsAndGateAllAgree_RecordsTheAgreementWithİys()
     {
         await using var rig = await SyncRig.StartAsync(broker, "iys-agree");
-        var day = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(3)).DateTime).AddDays(-2);
-        var start = new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(3));
+        var (day, start) = TwoDaysAgo();
         for (int n = 0; n < 30; n++)
         {
             var at = start + TimeSpan.FromMinutes(n);
@@ -128,8 +125,7 @@ public sealed class ReconcileTests(KafkaBroker broker)
     public async Task Reconcile_ACutShortDownload_IsCaughtByİysHash_AndNothingIsComparedOrRecorded()
     {
         await using var rig = await SyncRig.StartAsync(broker, "iys-truncated");
-        var day = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(3)).DateTime).AddDays(-2);
-        var start = new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(3));
+        var (day, start) = TwoDaysAgo();
         for (int n = 0; n < 60; n++)
         {
             rig.Iys.Registry.Seed(123457, new ConsentWrite("MESAJ", "+90532" + (4_000_000 + n).ToString(CultureInfo.InvariantCulture), "BIREYSEL", "ONAY", SimulatedChange.IysTime(start), "HS_WEB"), start + TimeSpan.FromMinutes(n));
@@ -147,5 +143,15 @@ public sealed class ReconcileTests(KafkaBroker broker)
         Assert.DoesNotContain("tuples —", output, StringComparison.Ordinal); // the gate was not asked about a file that is not İYS's
         Assert.Contains("agreement: not recorded: the file's hash is not confirmed", output, StringComparison.Ordinal);
         Assert.False(rig.Iys.Agreed(123457, day));
+    }
+
+    /// <summary>
+    /// The İYS day (GMT+3) before yesterday and 09:00 of it: PULL has long passed its end (plus the hour it withholds),
+    /// whatever the hour a test runs at, so the connector's counts of it are whole.
+    /// </summary>
+    private static (DateOnly Day, DateTimeOffset Start) TwoDaysAgo()
+    {
+        var day = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(3)).DateTime).AddDays(-2);
+        return (day, new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(3)));
     }
 }

@@ -45,15 +45,9 @@ public sealed partial class IysSimulatorServer
 
     private IResult ChangeFile(uint brandCode, string date)
     {
-        if (Day(date) is { } refused)
+        if (DayWithChanges(brandCode, date, out var day) is { } refused)
         {
             return refused;
-        }
-
-        var day = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        if (Registry.Day(brandCode, day).Count == 0)
-        {
-            return Results.NoContent();
         }
 
         byte[] file = DayFile(brandCode, day);
@@ -67,15 +61,9 @@ public sealed partial class IysSimulatorServer
 
     private IResult Agreement(uint brandCode, string date)
     {
-        if (Day(date) is { } refused)
+        if (DayWithChanges(brandCode, date, out var day) is { } refused)
         {
             return refused;
-        }
-
-        var day = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        if (Registry.Day(brandCode, day).Count == 0)
-        {
-            return Results.NoContent();
         }
 
         // İYS hashes each day's file after the day ends; the document lists queued, inprogress, completed and error.
@@ -121,10 +109,9 @@ public sealed partial class IysSimulatorServer
             return IysErrors.Errors(422, new IysFault("H512", "false kabul edilemedi. İzin verilen değerler: true", ["agreementStatus"]));
         }
 
-        var day = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        if (Registry.Day(brandCode, day).Count == 0)
+        if (DayWithChanges(brandCode, date, out var day) is { } none)
         {
-            return Results.NoContent();
+            return none;
         }
 
         lock (_agreed)
@@ -173,6 +160,19 @@ public sealed partial class IysSimulatorServer
         }
 
         return Results.Json(new JsonObject { ["changeStats"] = stats });
+    }
+
+    // As Day, and a day without changes of the brand has nothing to answer about (204).
+    private IResult? DayWithChanges(uint brand, string date, out DateOnly day)
+    {
+        day = default;
+        if (Day(date) is { } refused)
+        {
+            return refused;
+        }
+
+        day = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return Registry.Day(brand, day).Count == 0 ? Results.NoContent() : null;
     }
 
     // The document's rules for reportDate: YYYY-MM-DD (H501), at most 7 days ago (H502); today has no file yet (204).

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using SendGate.Core.Consent;
 using SendGate.Core.Hashing;
 using SendGate.Iys.Sync.Api;
 using SendGate.Kafka;
@@ -38,14 +37,12 @@ public sealed class ChangeReceiver : IDisposable
     private readonly ReceiveOptions _options;
     private readonly KafkaFeedOptions _kafka;
     private readonly BrandDirectory _brands;
-    private readonly FeedEventFactory _factory;
-    private readonly DeadLetterFactory _deadLetters;
     private readonly HashingKey _key;
     private readonly ILogger _logger;
     private readonly IysSyncMetrics _metrics;
     private readonly TimeProvider _clock;
     private readonly byte[] _credentials;
-    private readonly Lazy<ConsentPublisher> _publisher;
+    private readonly Lazy<(ConsentPublisher Publisher, IysItemPublisher Items)> _publisher;
     private long _sequence;
     private long _lastRefusalLog = long.MinValue;
 
@@ -60,12 +57,13 @@ public sealed class ChangeReceiver : IDisposable
         _clock = clock;
         _logger = logger;
         _metrics = metrics;
-        var hasher = new RecipientHasher(key);
-        _factory = new FeedEventFactory(hasher, clock);
-        _deadLetters = new DeadLetterFactory(hasher, clock);
         _credentials = SHA256.HashData(Encoding.UTF8.GetBytes($"{_options.Username}:{_options.Password}"));
         // Its own producer, made on first use: a topic problem fails this receiver's requests (503), not the connector.
-        _publisher = new Lazy<ConsentPublisher>(() => ConsentPublisher.Create(_kafka, _logger, _key.KeyId), LazyThreadSafetyMode.ExecutionAndPublication);
+        _publisher = new Lazy<(ConsentPublisher, IysItemPublisher)>(() =>
+        {
+            var publisher = ConsentPublisher.Create(_kafka, _logger, _key.KeyId);
+            return (publisher, new IysItemPublisher(_key, _clock, publisher, _kafka.DeadLetterTopic));
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Handles one request: <paramref name="authorization"/> is its Authorization header, <paramref name="body"/> its bytes.</summary>
@@ -82,7 +80,7 @@ public sealed class ChangeReceiver : IDisposable
     {
         if (_publisher.IsValueCreated)
         {
-            _publisher.Value.Dispose();
+            _publisher.Value.Publisher.Dispose();
         }
     }
 
@@ -105,10 +103,10 @@ public sealed class ChangeReceiver : IDisposable
             return new ReceiveAnswer(400, malformed.Message + "; nothing of it was published");
         }
 
-        ConsentPublisher publisher;
+        IysItemPublisher items;
         try
         {
-            publisher = _publisher.Value;
+            items = _publisher.Value.Items;
         }
         catch (Exception exception) when (exception is TopicSetupException or Confluent.Kafka.KafkaException)
         {
@@ -129,36 +127,23 @@ public sealed class ChangeReceiver : IDisposable
                 continue;
             }
 
+            string origin = string.Create(CultureInfo.InvariantCulture, $"iys-push/{brandCode}");
+            long sequence = Interlocked.Increment(ref _sequence);
             string? rejection;
             if (!_brands.Contains(iysCode, brandCode))
             {
                 rejection = string.Create(CultureInfo.InvariantCulture, $"brand {brandCode} of iysCode {iysCode} is not one this connector works for");
+                items.DeadLetter(item, rejection, origin, sequence, tally);
                 foreign++;
             }
             else
             {
-                var decoded = IysLineDecoder.ForPull(_factory, iysCode, brandCode).Decode(item);
-                rejection = decoded.Rejection;
-                if (decoded.Change is { } change)
-                {
-                    publisher.Publish(change, tally);
-                    published++;
-                }
-                else if (decoded.Closure is { } closure)
-                {
-                    publisher.Publish(closure, tally);
-                    published++;
-                }
-                else
-                {
-                    deadLettered++;
-                }
+                rejection = items.Publish(item, new IysBrand(iysCode, brandCode), origin, sequence, tally).Rejection;
+                (published, deadLettered) = rejection is null ? (published + 1, deadLettered) : (published, deadLettered + 1);
             }
 
             if (rejection is not null)
             {
-                string origin = string.Create(CultureInfo.InvariantCulture, $"iys-push/{brandCode}");
-                publisher.PublishDeadLetter(_kafka.DeadLetterTopic, _deadLetters.Create(rejection, origin, -1, Interlocked.Increment(ref _sequence), null, PageRedaction.Redact(item), null), tally);
                 IysSyncLog.ReceiveDeadLettered(_logger, i, brandCode, _kafka.DeadLetterTopic, rejection);
             }
         }
