@@ -117,7 +117,7 @@ public sealed partial class DecisionLog : IHostedService, IDisposable
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
                 {
-                    LogSinkFailed(_logger, sink.GetType().Name, e);
+                    AuditLog.SinkFailed(_logger, sink.GetType().Name, e);
                 }
             }
 
@@ -140,7 +140,7 @@ public sealed partial class DecisionLog : IHostedService, IDisposable
                 if (BitOperations.IsPow2(Interlocked.Increment(ref _failedTotal)))
                 {
                     // Logged at the 1st, 2nd, 4th, 8th… failure: a full disk must not also flood the log.
-                    LogSinkFailed(_logger, sink.GetType().Name, e);
+                    AuditLog.SinkFailed(_logger, sink.GetType().Name, e);
                 }
             }
         }
@@ -151,6 +151,4 @@ public sealed partial class DecisionLog : IHostedService, IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Decision log sink {Sink} failed; the record is counted in sendgate_decision_log_failed_total")]
-    private static partial void LogSinkFailed(ILogger logger, string sink, Exception exception);
 }

@@ -25,4 +25,16 @@ internal static partial class FeedLog
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "The consent file {Path} has {Length} bytes, fewer than the {Offset} recorded with the durable state: reading it again from its start")]
     public static partial void ResumeBeyondEnd(ILogger logger, string path, long length, long offset);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Feeding from {Source}: {Backlog} events to catch up with")]
+    public static partial void Starting(ILogger logger, string source, long backlog);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Catching up with {Source}: {Applied} events applied, {Backlog} to go, {PerSecond:F0} events/s")]
+    public static partial void Progress(ILogger logger, string source, long applied, long backlog, double perSecond);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Caught up with {Source}: {Applied} events applied ({Rejected} rejected): {Tuples} consent tuples, {Closures} line closures, in {Seconds:F1} s ({PerSecond:F0} events/s)")]
+    public static partial void CaughtUp(ILogger logger, string source, long applied, long rejected, long tuples, long closures, double seconds, double perSecond);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "Cannot feed from {Source}: {Reason}")]
+    public static partial void SourceFailed(ILogger logger, string source, string reason);
 }

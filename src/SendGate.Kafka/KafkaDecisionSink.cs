@@ -36,7 +36,7 @@ public sealed partial class KafkaDecisionSink : IDecisionSink
             if (report.Error.IsError && Interlocked.Increment(ref _failures) is var failures && BitOperations.IsPow2(failures))
             {
                 // Logged at the 1st, 2nd, 4th, 8th… failure: a dead broker must not flood the log.
-                LogDeliveryFailed(_logger, _topic, report.Error.Reason, failures);
+                KafkaLog.DecisionDeliveryFailed(_logger, _topic, report.Error.Reason, failures);
             }
         };
     }
@@ -60,6 +60,4 @@ public sealed partial class KafkaDecisionSink : IDecisionSink
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Decision records to {Topic} failed ({Reason}); {Failures} so far")]
-    private static partial void LogDeliveryFailed(ILogger logger, string topic, string reason, long failures);
 }

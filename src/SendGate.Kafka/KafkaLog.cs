@@ -58,4 +58,7 @@ internal static partial class KafkaLog
 
     [LoggerMessage(4018, LogLevel.Warning, "Consuming one message per call: this Confluent.Kafka does not lend its librdkafka handle for batch reads (catch-up is slower; see docs/performance.md)")]
     public static partial void ConsumingOneByOne(ILogger logger);
+
+    [LoggerMessage(4019, LogLevel.Error, "Decision records to {Topic} failed ({Reason}); {Failures} so far")]
+    public static partial void DecisionDeliveryFailed(ILogger logger, string topic, string reason, long failures);
 }

@@ -57,7 +57,7 @@ public sealed partial class FeedRunner(
             var resume = checkpoints.Recover(source.Name, stoppingToken);
             long[] applied = source.Open(resume, stoppingToken);
             long backlog = source.Backlog(applied);
-            Log.Starting(logger, source.DisplayName, backlog);
+            FeedLog.Starting(logger, source.DisplayName, backlog);
             try
             {
                 RunPipeline(ref applied, started, stoppingToken);
@@ -72,7 +72,7 @@ public sealed partial class FeedRunner(
         }
         catch (FeedSourceException exception)
         {
-            Log.SourceFailed(logger, source.DisplayName, exception.Message);
+            FeedLog.SourceFailed(logger, source.DisplayName, exception.Message);
             status.Fail(exception);
         }
         catch (Exception exception)
@@ -167,7 +167,7 @@ public sealed partial class FeedRunner(
                         long tuples = store.Index.Count;
                         long closures = store.Index.ClosureCount;
                         double rate = count / Math.Max(seconds, 0.001);
-                        Log.CaughtUp(logger, source.DisplayName, count, Rejected, tuples, closures, seconds, rate);
+                        FeedLog.CaughtUp(logger, source.DisplayName, count, Rejected, tuples, closures, seconds, rate);
                     }
                 }
 
@@ -201,7 +201,7 @@ public sealed partial class FeedRunner(
                 long count = Applied;
                 long backlog = source.Backlog(applied);
                 double rate = count / Math.Max(now.TotalSeconds, 0.001);
-                Log.Progress(logger, source.DisplayName, count, backlog, rate);
+                FeedLog.Progress(logger, source.DisplayName, count, backlog, rate);
                 lastLog = now;
             }
         }
@@ -268,18 +268,4 @@ public sealed partial class FeedRunner(
         }
     }
 
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Feeding from {Source}: {Backlog} events to catch up with")]
-        public static partial void Starting(ILogger logger, string source, long backlog);
-
-        [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Catching up with {Source}: {Applied} events applied, {Backlog} to go, {PerSecond:F0} events/s")]
-        public static partial void Progress(ILogger logger, string source, long applied, long backlog, double perSecond);
-
-        [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Caught up with {Source}: {Applied} events applied ({Rejected} rejected): {Tuples} consent tuples, {Closures} line closures, in {Seconds:F1} s ({PerSecond:F0} events/s)")]
-        public static partial void CaughtUp(ILogger logger, string source, long applied, long rejected, long tuples, long closures, double seconds, double perSecond);
-
-        [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "Cannot feed from {Source}: {Reason}")]
-        public static partial void SourceFailed(ILogger logger, string source, string reason);
-    }
 }

@@ -3,7 +3,6 @@ using SendGate.Access;
 using SendGate.Audit;
 using SendGate.Core.Domain;
 using SendGate.Server.Gate;
-using SendGate.Server.Hosting;
 using SendGate.Server.Observability;
 
 namespace SendGate.Server.Access;
@@ -143,7 +142,7 @@ internal sealed partial class AccessGuard : IDisposable
         {
             if (options.Clients.Count > 0)
             {
-                LogReloadIgnored(_logger);
+                ServerLog.AccessReloadIgnored(_logger);
             }
 
             return;
@@ -151,7 +150,7 @@ internal sealed partial class AccessGuard : IDisposable
 
         if (_settings.Problems(options) is { Count: > 0 } problems)
         {
-            LogReloadRefused(_logger, string.Join(" ", problems));
+            ServerLog.AccessReloadRefused(_logger, string.Join(" ", problems));
             return;
         }
 
@@ -159,17 +158,9 @@ internal sealed partial class AccessGuard : IDisposable
         // client's. Shared budgets keep their state in Redis and are only leased anew.
         var directory = new ClientDirectory(options, _clock, _budgets);
         Volatile.Write(ref _directory, directory);
-        LogReloaded(_logger, directory.Clients.Count);
+        ServerLog.AccessReloaded(_logger, directory.Clients.Count);
     }
 
-    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Access configuration reloaded: {Clients} clients")]
-    private static partial void LogReloaded(ILogger logger, int clients);
-
-    [LoggerMessage(EventId = 3009, Level = LogLevel.Error, Message = "Access configuration change refused, the previous clients stay: {Problems}")]
-    private static partial void LogReloadRefused(ILogger logger, string problems);
-
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Access:Clients changed while access control is off: restart the gate to turn it on")]
-    private static partial void LogReloadIgnored(ILogger logger);
 
     private Rejection Refuse(GateClient client, Admission admission, string per, string method, uint iysCode, uint brand, Channel channel)
     {

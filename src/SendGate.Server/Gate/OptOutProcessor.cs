@@ -14,6 +14,7 @@ using SendGate.Kafka;
 using SendGate.Server.Access;
 using ConsentStatus = SendGate.Core.Domain.ConsentStatus;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+using SendGate.Server.Observability;
 
 namespace SendGate.Server.Gate;
 
@@ -113,11 +114,11 @@ internal sealed partial class OptOutProcessor(OptOutSetup setup, RecipientHasher
         }
         catch (KafkaException exception)
         {
-            LogNotRecorded(logger, request.BrandCode, channel, id, exception.Error.Reason);
+            ServerLog.OptOutNotRecorded(logger, request.BrandCode, channel, id, exception.Error.Reason);
             return new Rejection(RejectionKind.Unavailable, $"The refusal could not be written to Kafka ({exception.Error.Reason}); retry: the same refusal keeps its id {id}.", TimeSpan.FromSeconds(1));
         }
 
-        LogRecorded(logger, request.BrandCode, channel, type, id, request.Source);
+        ServerLog.OptOutRecorded(logger, request.BrandCode, channel, type, id, request.Source);
         return new RecordOptOutResponse { RecipientKey = ByteString.CopyFrom(keyBytes), OptOutId = id };
     }
 
@@ -128,9 +129,4 @@ internal sealed partial class OptOutProcessor(OptOutSetup setup, RecipientHasher
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16]);
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Refusal {Id} recorded for brand {Brand} {Channel} {Type} (source {Source}): published to the consent topic, queued for İYS")]
-    private static partial void LogRecorded(ILogger logger, uint brand, Core.Domain.Channel channel, Core.Domain.RecipientType type, string id, string source);
-
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Refusal {Id} for brand {Brand} {Channel} not recorded: Kafka answered {Reason}")]
-    private static partial void LogNotRecorded(ILogger logger, uint brand, Core.Domain.Channel channel, string id, string reason);
 }

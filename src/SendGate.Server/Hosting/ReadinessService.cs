@@ -1,6 +1,7 @@
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using SendGate.Feed.Status;
+using SendGate.Server.Observability;
 
 namespace SendGate.Server.Hosting;
 

@@ -1,3 +1,5 @@
+using SendGate.Server.Observability;
+
 namespace SendGate.Server.Hosting;
 
 /// <summary>

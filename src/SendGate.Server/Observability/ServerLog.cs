@@ -1,7 +1,11 @@
 
-namespace SendGate.Server.Hosting;
+namespace SendGate.Server.Observability;
 
-/// <summary>The host's log events. None carries a recipient or the hashing key.</summary>
+/// <summary>
+/// The gate's log events, every one of this assembly's in one place (operators page on event ids: an id is defined once;
+/// <c>LogEventIdTests</c> fails on a second). 21xx: the sender's refusals; 30xx: the host and access control. None
+/// carries a recipient or the hashing key.
+/// </summary>
 internal static partial class ServerLog
 {
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "SendGate is ready: serving checks")]
@@ -30,4 +34,19 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "No decision log (set DecisionLog:Directory or DecisionLog:Topic): answers leave no record of what was checked")]
     public static partial void NoDecisionLog(ILogger logger);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Access:Clients changed while access control is off: restart the gate to turn it on")]
+    public static partial void AccessReloadIgnored(ILogger logger);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Access configuration reloaded: {Clients} clients")]
+    public static partial void AccessReloaded(ILogger logger, int clients);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Access configuration change refused, the previous clients stay: {Problems}")]
+    public static partial void AccessReloadRefused(ILogger logger, string problems);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Refusal {Id} recorded for brand {Brand} {Channel} {Type} (source {Source}): published to the consent topic, queued for İYS")]
+    public static partial void OptOutRecorded(ILogger logger, uint brand, Core.Domain.Channel channel, Core.Domain.RecipientType type, string id, string source);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Refusal {Id} for brand {Brand} {Channel} not recorded: Kafka answered {Reason}")]
+    public static partial void OptOutNotRecorded(ILogger logger, uint brand, Core.Domain.Channel channel, string id, string reason);
 }
