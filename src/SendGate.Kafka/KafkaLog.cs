@@ -56,7 +56,7 @@ internal static partial class KafkaLog
     [LoggerMessage(4017, LogLevel.Warning, "Topic {ClosureTopic} exists but this gate reads line closures from {Topic} only: closures published there are never applied. Set Feed:Kafka:Placement=Brand (or Feed:Kafka:ClosureTopic) as the publishers have it")]
     public static partial void ClosuresUnread(ILogger logger, string closureTopic, string topic);
 
-    [LoggerMessage(4018, LogLevel.Warning, "Consuming one message per call: this Confluent.Kafka does not lend its librdkafka handle for batch reads (catch-up is slower; see docs/performance.md)")]
+    [LoggerMessage(4018, LogLevel.Warning, "Consuming one message per call: this Confluent.Kafka does not lend its librdkafka handle for batch reads, or loads another librdkafka (catch-up is slower; see docs/decisions/0001-batch-reads-below-confluent-kafka.md)")]
     public static partial void ConsumingOneByOne(ILogger logger);
 
     [LoggerMessage(4019, LogLevel.Error, "Decision records to {Topic} failed ({Reason}); {Failures} so far")]

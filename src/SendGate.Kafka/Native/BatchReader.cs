@@ -11,10 +11,11 @@ namespace SendGate.Kafka.Native;
 /// run of queued messages instead of one per message, and no ConsumeResult, Message or TopicPartitionOffset
 /// objects — each key and value is copied from librdkafka's buffer into the batch and the message released. A
 /// Kafka catch-up reads millions of messages on cores it shares with the broker; this is where the per-message
-/// cost of the .NET client went (see docs/performance.md, issue 17). Everything else — configuration,
+/// cost of the .NET client went. Everything else — configuration,
 /// assignment, offsets, watermarks, logs and errors — stays Confluent.Kafka's: the reader borrows the
 /// consumer's librdkafka handle, which Confluent.Kafka keeps internal, by reflection, and
-/// <see cref="TryCreate"/> answers null when it cannot (the source then consumes one message at a time).
+/// <see cref="TryCreate"/> answers null when it cannot (the source then consumes one message at a time). Why, what
+/// an upgrade can break and how to check it: docs/decisions/0001-batch-reads-below-confluent-kafka.md.
 /// </summary>
 internal sealed unsafe class BatchReader : IDisposable
 {
