@@ -133,7 +133,7 @@ public sealed class ShardedGate : IDisposable
 
         var merged = new CheckResponse { RequestId = request.RequestId, Watermark = Merge([.. answers.Select(part => part.Answer?.Watermark).OfType<Watermark>()]) };
         merged.Reasons = Google.Protobuf.ByteString.CopyFrom(reasons);
-        merged.Allowed = (uint)reasons.Count(reason => reason is >= 1 and <= 15);
+        merged.Allowed = (uint)reasons.Count(reason => ((Core.Domain.Reason)reason).IsAllowed());
         merged.Counts.Add(reasons.GroupBy(reason => reason).OrderBy(group => group.Key).Select(group => new ReasonCount { Reason = (Reason)group.Key, Count = (uint)group.Count() }));
         return merged;
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using SendGate.Core.Consent;
 using SendGate.Core.Domain;
+using SendGate.Contracts.V1;
 
 namespace SendGate.Contracts;
 
@@ -15,6 +16,20 @@ namespace SendGate.Contracts;
 public static class FeedEventReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The fields of each message this reader reads (the rest are skipped as unknown): a test holds them to the messages' descriptors.</summary>
+    internal static readonly IReadOnlyDictionary<string, int[]> HandledFields = new Dictionary<string, int[]>
+    {
+        [FeedEvent.Descriptor.FullName] = [FeedEvent.ConsentChangedFieldNumber, FeedEvent.LineClosedFieldNumber, FeedEvent.KeyIdFieldNumber],
+        [ConsentChanged.Descriptor.FullName] =
+        [
+            ConsentChanged.IysCodeFieldNumber, ConsentChanged.BrandCodeFieldNumber, ConsentChanged.ChannelFieldNumber, ConsentChanged.RecipientTypeFieldNumber,
+            ConsentChanged.AddressFieldNumber, ConsentChanged.RecipientKeyFieldNumber, ConsentChanged.StatusFieldNumber, ConsentChanged.SourceFieldNumber,
+            ConsentChanged.ConsentDateFieldNumber, ConsentChanged.ModifiedAtFieldNumber, ConsentChanged.TransactionIdFieldNumber,
+            ConsentChanged.RetailerCodeFieldNumber, ConsentChanged.RetailerAccessFieldNumber,
+        ],
+        [LineClosed.Descriptor.FullName] = [LineClosed.AddressFieldNumber, LineClosed.RecipientKeyFieldNumber, LineClosed.ClosedAtFieldNumber],
+    };
 
     /// <summary>A payload to a validated change or closure, or why it cannot be applied.</summary>
     public static DecodedEvent Decode(ReadOnlySpan<byte> payload, FeedEventFactory factory)
@@ -45,15 +60,15 @@ public static class FeedEventReader
             var (field, wireType) = Tag(data, ref position);
             switch (field, wireType)
             {
-                case (1, ProtoWire.LengthDelimited):
+                case (FeedEvent.ConsentChangedFieldNumber, ProtoWire.LengthDelimited):
                     fields.Switch(Event.Changed);
                     ReadChanged(data, ref position, ref fields);
                     break;
-                case (2, ProtoWire.LengthDelimited):
+                case (FeedEvent.LineClosedFieldNumber, ProtoWire.LengthDelimited):
                     fields.Switch(Event.Closed);
                     ReadClosed(data, ref position, ref fields);
                     break;
-                case (15, ProtoWire.Fixed32):
+                case (FeedEvent.KeyIdFieldNumber, ProtoWire.Fixed32):
                     ProtoWire.Advance(data, ref position, 4);
                     fields.KeyId = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data[(position - 4)..]);
                     break;
@@ -73,43 +88,43 @@ public static class FeedEventReader
             var (field, wireType) = Tag(message, ref position);
             switch (field, wireType)
             {
-                case (1, ProtoWire.Varint):
+                case (ConsentChanged.IysCodeFieldNumber, ProtoWire.Varint):
                     fields.IysCode = (uint)ProtoWire.ReadVarint(message, ref position);
                     break;
-                case (2, ProtoWire.Varint):
+                case (ConsentChanged.BrandCodeFieldNumber, ProtoWire.Varint):
                     fields.BrandCode = (uint)ProtoWire.ReadVarint(message, ref position);
                     break;
-                case (3, ProtoWire.Varint):
+                case (ConsentChanged.ChannelFieldNumber, ProtoWire.Varint):
                     fields.Channel = (int)ProtoWire.ReadVarint(message, ref position);
                     break;
-                case (4, ProtoWire.Varint):
+                case (ConsentChanged.RecipientTypeFieldNumber, ProtoWire.Varint):
                     fields.RecipientType = (int)ProtoWire.ReadVarint(message, ref position);
                     break;
-                case (5, ProtoWire.LengthDelimited):
+                case (ConsentChanged.AddressFieldNumber, ProtoWire.LengthDelimited):
                     fields.RecipientField = Slice.Read(message, ref position, RecipientKind.Address);
                     break;
-                case (6, ProtoWire.LengthDelimited):
+                case (ConsentChanged.RecipientKeyFieldNumber, ProtoWire.LengthDelimited):
                     fields.RecipientField = Slice.Read(message, ref position, RecipientKind.Key);
                     break;
-                case (7, ProtoWire.Varint):
+                case (ConsentChanged.StatusFieldNumber, ProtoWire.Varint):
                     fields.Status = (int)ProtoWire.ReadVarint(message, ref position);
                     break;
-                case (8, ProtoWire.LengthDelimited):
+                case (ConsentChanged.SourceFieldNumber, ProtoWire.LengthDelimited):
                     fields.Source = Slice.Read(message, ref position);
                     break;
-                case (9, ProtoWire.LengthDelimited):
+                case (ConsentChanged.ConsentDateFieldNumber, ProtoWire.LengthDelimited):
                     fields.ConsentDate = ReadTimestamp(message, ref position, fields.ConsentDate);
                     break;
-                case (10, ProtoWire.LengthDelimited):
+                case (ConsentChanged.ModifiedAtFieldNumber, ProtoWire.LengthDelimited):
                     fields.ModifiedAt = ReadTimestamp(message, ref position, fields.ModifiedAt);
                     break;
-                case (11, ProtoWire.LengthDelimited):
+                case (ConsentChanged.TransactionIdFieldNumber, ProtoWire.LengthDelimited):
                     fields.TransactionId = Slice.Read(message, ref position);
                     break;
-                case (12, ProtoWire.LengthDelimited):
+                case (ConsentChanged.RetailerCodeFieldNumber, ProtoWire.LengthDelimited):
                     fields.RetailerCode = Slice.Read(message, ref position);
                     break;
-                case (13, ProtoWire.LengthDelimited):
+                case (ConsentChanged.RetailerAccessFieldNumber, ProtoWire.LengthDelimited):
                     (fields.RetailerAccess ??= []).Add(Slice.Read(message, ref position).String(message));
                     break;
                 default:
@@ -128,13 +143,13 @@ public static class FeedEventReader
             var (field, wireType) = Tag(message, ref position);
             switch (field, wireType)
             {
-                case (1, ProtoWire.LengthDelimited):
+                case (LineClosed.AddressFieldNumber, ProtoWire.LengthDelimited):
                     fields.RecipientField = Slice.Read(message, ref position, RecipientKind.Address);
                     break;
-                case (2, ProtoWire.LengthDelimited):
+                case (LineClosed.RecipientKeyFieldNumber, ProtoWire.LengthDelimited):
                     fields.RecipientField = Slice.Read(message, ref position, RecipientKind.Key);
                     break;
-                case (3, ProtoWire.LengthDelimited):
+                case (LineClosed.ClosedAtFieldNumber, ProtoWire.LengthDelimited):
                     fields.ClosedAt = ReadTimestamp(message, ref position, fields.ClosedAt);
                     break;
                 default:
@@ -153,7 +168,7 @@ public static class FeedEventReader
         while (position < end)
         {
             var (field, wireType) = Tag(message, ref position);
-            if (field == 1 && wireType == ProtoWire.Varint)
+            if (field == Google.Protobuf.WellKnownTypes.Timestamp.SecondsFieldNumber && wireType == ProtoWire.Varint)
             {
                 seconds = (long)ProtoWire.ReadVarint(message, ref position);
             }

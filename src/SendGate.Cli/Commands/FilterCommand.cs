@@ -59,7 +59,7 @@ internal static class FilterCommand
                     {
                         string reason = GateConnection.ReasonName(reasons[i]);
                         totals[reason] = totals.GetValueOrDefault(reason) + 1;
-                        if (reasons[i] is >= 1 and <= 15)
+                        if (Core.Domain.ReasonRules.IsAllowed((Core.Domain.Reason)reasons[i]))
                         {
                             await writer.WriteLineAsync(chunk[i].AsMemory(), cancellationToken);
                             Interlocked.Increment(ref kept);

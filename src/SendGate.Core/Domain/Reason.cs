@@ -24,8 +24,11 @@ public static class ReasonRules
     /// <summary>The highest value a reason can take; sizes per-reason counters.</summary>
     public const int MaxValue = 31;
 
+    /// <summary>The last allowed reason's value: allowed reasons are 1–15 by contract (proto/sendgate/v1), denials 16 and up.</summary>
+    public const int LastAllowed = 15;
+
     /// <summary>Allowed reasons are 1–15, by contract, so callers can test without knowing every value.</summary>
-    public static bool IsAllowed(this Reason reason) => (uint)reason - 1 < 15;
+    public static bool IsAllowed(this Reason reason) => (uint)reason - 1 < LastAllowed;
 
     /// <summary>Short upper-case names as they appear on the wire (without the REASON_ prefix).</summary>
     public static string Name(this Reason reason) => reason switch

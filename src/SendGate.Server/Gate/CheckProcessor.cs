@@ -145,7 +145,7 @@ internal sealed class CheckProcessor(ConsentStore store, RecipientHasher hasher,
         }
 
         uint allowed = 0;
-        for (int reason = 1; reason <= 15; reason++)
+        for (int reason = 1; reason <= ReasonRules.LastAllowed; reason++)
         {
             allowed += (uint)counts[reason];
         }

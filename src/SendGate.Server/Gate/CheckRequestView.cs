@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Extensions.ObjectPool;
 using SendGate.Contracts;
+using CheckRequest = SendGate.Contracts.V1.CheckRequest;
 
 namespace SendGate.Server.Gate;
 
@@ -92,6 +93,14 @@ internal sealed class CheckRequestView
         Pool.Return(this);
     }
 
+    /// <summary>The fields of <c>CheckRequest</c> this decoder reads (the rest are skipped): a test holds it to the message's descriptor.</summary>
+    internal static readonly int[] HandledFields =
+    [
+        CheckRequest.RequestIdFieldNumber, CheckRequest.IysCodeFieldNumber, CheckRequest.BrandCodeFieldNumber, CheckRequest.ChannelFieldNumber,
+        CheckRequest.RecipientTypeFieldNumber, CheckRequest.KindFieldNumber, CheckRequest.RecipientsFieldNumber, CheckRequest.RecipientKeysFieldNumber,
+        CheckRequest.KeyIdFieldNumber, CheckRequest.RetailerCodeFieldNumber,
+    ];
+
     private void Decode(int maxEntries)
     {
         RequestIdStart = RequestIdLength = RecipientCount = KeyCount = 0;
@@ -106,31 +115,31 @@ internal sealed class CheckRequestView
             int wireType = (int)(tag & 7);
             switch ((field, wireType))
             {
-                case (1, ProtoWire.LengthDelimited):
+                case (CheckRequest.RequestIdFieldNumber, ProtoWire.LengthDelimited):
                     RequestIdLength = ProtoWire.ReadLength(data, ref position);
                     RequestIdStart = position;
                     position += RequestIdLength;
                     break;
-                case (2, ProtoWire.Varint):
+                case (CheckRequest.IysCodeFieldNumber, ProtoWire.Varint):
                     IysCode = (uint)ProtoWire.ReadVarint(data, ref position);
                     break;
-                case (3, ProtoWire.Varint):
+                case (CheckRequest.BrandCodeFieldNumber, ProtoWire.Varint):
                     BrandCode = (uint)ProtoWire.ReadVarint(data, ref position);
                     break;
-                case (4, ProtoWire.Varint):
+                case (CheckRequest.ChannelFieldNumber, ProtoWire.Varint):
                     Channel = ProtoWire.ReadVarint(data, ref position);
                     break;
-                case (5, ProtoWire.Varint):
+                case (CheckRequest.RecipientTypeFieldNumber, ProtoWire.Varint):
                     RecipientType = ProtoWire.ReadVarint(data, ref position);
                     break;
-                case (6, ProtoWire.Varint):
+                case (CheckRequest.KindFieldNumber, ProtoWire.Varint):
                     Kind = ProtoWire.ReadVarint(data, ref position);
                     break;
-                case (7, ProtoWire.LengthDelimited):
-                case (8, ProtoWire.LengthDelimited):
+                case (CheckRequest.RecipientsFieldNumber, ProtoWire.LengthDelimited):
+                case (CheckRequest.RecipientKeysFieldNumber, ProtoWire.LengthDelimited):
                     int length = ProtoWire.ReadLength(data, ref position);
                     Record(position, length, maxEntries);
-                    if (field == 7)
+                    if (field == CheckRequest.RecipientsFieldNumber)
                     {
                         RecipientCount++;
                     }
@@ -141,11 +150,11 @@ internal sealed class CheckRequestView
 
                     position += length;
                     break;
-                case (9, ProtoWire.Fixed32):
+                case (CheckRequest.KeyIdFieldNumber, ProtoWire.Fixed32):
                     ProtoWire.Advance(data, ref position, 4);
                     KeyId = BinaryPrimitives.ReadUInt32LittleEndian(data[(position - 4)..]);
                     break;
-                case (10, ProtoWire.Varint):
+                case (CheckRequest.RetailerCodeFieldNumber, ProtoWire.Varint):
                     RetailerCode = (uint)ProtoWire.ReadVarint(data, ref position);
                     break;
                 default:

@@ -2,6 +2,8 @@ using System.Buffers;
 using Microsoft.Extensions.ObjectPool;
 using SendGate.Core.Domain;
 using SendGate.Contracts;
+using CheckResponse = SendGate.Contracts.V1.CheckResponse;
+using ReasonCount = SendGate.Contracts.V1.ReasonCount;
 
 namespace SendGate.Server.Gate;
 
@@ -86,26 +88,35 @@ internal sealed class CheckResponseBuffer
         return size + 1 + ProtoWire.VarintSize((ulong)Watermark.Length) + Watermark.Length;
     }
 
+    /// <summary>The fields of <c>CheckResponse</c> and <c>ReasonCount</c> this encoder writes: a test holds them to the messages' descriptors.</summary>
+    internal static readonly int[] HandledFields =
+    [
+        CheckResponse.RequestIdFieldNumber, CheckResponse.ReasonsFieldNumber, CheckResponse.AllowedFieldNumber, CheckResponse.CountsFieldNumber, CheckResponse.WatermarkFieldNumber,
+    ];
+
+    /// <inheritdoc cref="HandledFields"/>
+    internal static readonly int[] HandledCountFields = [ReasonCount.ReasonFieldNumber, ReasonCount.CountFieldNumber];
+
     /// <summary>Writes the message and releases the buffer back to its pool.</summary>
     public void WriteTo(IBufferWriter<byte> writer)
     {
         if (RequestIdLength > 0)
         {
-            WriteTag(writer, 1, ProtoWire.LengthDelimited);
+            WriteTag(writer, CheckResponse.RequestIdFieldNumber, ProtoWire.LengthDelimited);
             ProtoWire.WriteVarint(writer, (ulong)RequestIdLength);
             ProtoWire.WriteBytes(writer, RequestId);
         }
 
         if (Count > 0)
         {
-            WriteTag(writer, 2, ProtoWire.LengthDelimited);
+            WriteTag(writer, CheckResponse.ReasonsFieldNumber, ProtoWire.LengthDelimited);
             ProtoWire.WriteVarint(writer, (ulong)Count);
             ProtoWire.WriteBytes(writer, Reasons);
         }
 
         if (Allowed > 0)
         {
-            WriteTag(writer, 3, ProtoWire.Varint);
+            WriteTag(writer, CheckResponse.AllowedFieldNumber, ProtoWire.Varint);
             ProtoWire.WriteVarint(writer, Allowed);
         }
 
@@ -113,16 +124,16 @@ internal sealed class CheckResponseBuffer
         {
             if (Counts[reason] > 0)
             {
-                WriteTag(writer, 4, ProtoWire.LengthDelimited);
+                WriteTag(writer, CheckResponse.CountsFieldNumber, ProtoWire.LengthDelimited);
                 ProtoWire.WriteVarint(writer, (ulong)ReasonCountSize(reason));
-                WriteTag(writer, 1, ProtoWire.Varint);
+                WriteTag(writer, ReasonCount.ReasonFieldNumber, ProtoWire.Varint);
                 ProtoWire.WriteVarint(writer, (ulong)reason);
-                WriteTag(writer, 2, ProtoWire.Varint);
+                WriteTag(writer, ReasonCount.CountFieldNumber, ProtoWire.Varint);
                 ProtoWire.WriteVarint(writer, (ulong)Counts[reason]);
             }
         }
 
-        WriteTag(writer, 5, ProtoWire.LengthDelimited);
+        WriteTag(writer, CheckResponse.WatermarkFieldNumber, ProtoWire.LengthDelimited);
         ProtoWire.WriteVarint(writer, (ulong)Watermark.Length);
         ProtoWire.WriteBytes(writer, Watermark);
         Watermark = [];

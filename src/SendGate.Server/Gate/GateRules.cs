@@ -36,8 +36,8 @@ internal sealed class GateRules(IOptions<PolicyOptions> policy, IOptions<LimitsO
     /// <summary>The channel and recipient type of a request, or the refusal saying what to fix.</summary>
     public static Rejection? Validate(uint brandCode, ulong channel, ulong recipientType, out Channel parsedChannel, out RecipientType type)
     {
-        parsedChannel = channel <= 3 ? (Channel)channel : (Channel)byte.MaxValue;
-        type = recipientType <= 2 ? ((RecipientType)recipientType).Normalize() : RecipientType.Unspecified;
+        parsedChannel = channel <= EnumBounds<Channel>.Highest ? (Channel)channel : (Channel)byte.MaxValue;
+        type = recipientType <= EnumBounds<RecipientType>.Highest ? ((RecipientType)recipientType).Normalize() : RecipientType.Unspecified;
         if (!parsedChannel.IsDefined())
         {
             return Rejections.ChannelRequired;
@@ -51,5 +51,5 @@ internal sealed class GateRules(IOptions<PolicyOptions> policy, IOptions<LimitsO
         return type == RecipientType.Unspecified ? Rejections.RecipientTypeInvalid : null;
     }
 
-    public static MessageKind Kind(ulong kind) => kind <= 2 ? ((MessageKind)kind).Normalize() : MessageKind.Commercial;
+    public static MessageKind Kind(ulong kind) => kind <= EnumBounds<MessageKind>.Highest ? ((MessageKind)kind).Normalize() : MessageKind.Commercial;
 }
