@@ -28,8 +28,12 @@ public sealed class BrandDirectory(IysSyncOptions options, IysApi api, TimeProvi
         }
     }
 
-    /// <summary>Whether a change pushed for <paramref name="iysCode"/> and <paramref name="brandCode"/> belongs to a brand the connector works for.</summary>
-    public bool Contains(uint iysCode, uint brandCode) => Known.Contains(new IysBrand(iysCode, brandCode));
+    /// <summary>
+    /// The brand a change pushed for <paramref name="iysCode"/> and <paramref name="brandCode"/> belongs to, when the
+    /// connector works for it; an item without an iysCode (0) is matched by its brandCode alone (brand codes are unique in İYS).
+    /// </summary>
+    public IysBrand? Find(uint iysCode, uint brandCode) =>
+        Known.FirstOrDefault(brand => brand.BrandCode == brandCode && (iysCode == 0 || brand.IysCode == iysCode)) is { BrandCode: not 0 } found ? found : null;
 
     /// <summary>The brands to work for now: the configured ones, or a partner's as İYS lists them (listed again when due).</summary>
     /// <exception cref="IysApiException">İYS could not list a partner's brands and none are known yet.</exception>

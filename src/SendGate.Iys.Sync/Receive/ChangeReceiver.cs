@@ -130,7 +130,7 @@ public sealed class ChangeReceiver : IDisposable
             string origin = string.Create(CultureInfo.InvariantCulture, $"iys-push/{brandCode}");
             long sequence = Interlocked.Increment(ref _sequence);
             string? rejection;
-            if (!_brands.Contains(iysCode, brandCode))
+            if (_brands.Find(iysCode, brandCode) is not { } brand)
             {
                 rejection = string.Create(CultureInfo.InvariantCulture, $"brand {brandCode} of iysCode {iysCode} is not one this connector works for");
                 items.DeadLetter(item, rejection, origin, sequence, tally);
@@ -138,7 +138,7 @@ public sealed class ChangeReceiver : IDisposable
             }
             else
             {
-                rejection = items.Publish(item, new IysBrand(iysCode, brandCode), origin, sequence, tally).Rejection;
+                rejection = items.Publish(item, brand, origin, sequence, tally).Rejection;
                 (published, deadLettered) = rejection is null ? (published + 1, deadLettered) : (published, deadLettered + 1);
             }
 
