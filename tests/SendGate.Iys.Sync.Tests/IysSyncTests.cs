@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using SendGate.Contracts.V1;
 using SendGate.IysSimulator;
 using SendGate.Tests.Support;
@@ -59,8 +58,8 @@ public sealed class IysSyncTests(KafkaBroker broker)
         var settings = new Dictionary<string, string?> { ["Index:Records"] = "Memory" };
         await using var fromFile = await GateHost.StartAsync("", new(broker.GateSettings(fileTopic, fileTopic + ".dlq").Concat(settings)));
         await using var fromIys = await GateHost.StartAsync("", new(broker.GateSettings(rig.Topic, rig.DeadLetterTopic).Concat(settings)));
-        var expected = await DigestAsync(fromFile);
-        var actual = await DigestAsync(fromIys);
+        var expected = await SyncRig.DigestAsync(fromFile);
+        var actual = await SyncRig.DigestAsync(fromIys);
         Assert.True(expected.Tuples > 1000, $"{expected.Tuples} tuples");
         Assert.Equal(expected, actual);
     }
@@ -171,13 +170,4 @@ public sealed class IysSyncTests(KafkaBroker broker)
         Assert.Matches(@"123457\s+HS\s+1\s+1\s+1\s+caught up", output);
     }
 
-    private static async Task<Digest> DigestAsync(GateHost gate)
-    {
-        using var http = new HttpClient();
-        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(gate.Admin, "/admin/digest")));
-        var root = document.RootElement;
-        return new Digest(root.GetProperty("digest").GetString()!, root.GetProperty("tuples").GetInt64(), root.GetProperty("consistent").GetBoolean());
-    }
-
-    private sealed record Digest(string Value, long Tuples, bool Consistent);
 }

@@ -116,8 +116,8 @@ public sealed class ReceiverTests(KafkaBroker broker)
         await broker.CreateTopicAsync("iys-push-e2e-once", 3);
         Assert.Equal(0, (await SyncRig.CliAsync("publish", "--from", file, "--topic", "iys-push-e2e-once", "--bootstrap", broker.Bootstrap, "--config", config, "--quiet")).Exit);
         await using var once = await GateHost.StartAsync("", broker.GateSettings("iys-push-e2e-once", "iys-push-e2e-once.dlq"));
-        string expected = await DigestAsync(once);
-        Assert.True(await Eventually.TrueAsync(async () => await DigestAsync(gate) == expected), "the gate fed twice holds another state than the gate fed once");
+        var expected = await SyncRig.DigestAsync(once);
+        Assert.True(await Eventually.TrueAsync(async () => await SyncRig.DigestAsync(gate) == expected), "the gate fed twice holds another state than the gate fed once");
 
         var removed = await SyncRig.CliAsync("iys", "receive", "remove", "--brand", "123457", "--type", "MESAJ", "--url", url, "--config", config);
         Assert.True(removed.Exit == 0, removed.Output + removed.Error);
@@ -163,10 +163,4 @@ public sealed class ReceiverTests(KafkaBroker broker)
         return (Reason)(await gate.Gate.CheckAsync(request)).Reasons[0];
     }
 
-    private static async Task<string> DigestAsync(GateHost gate)
-    {
-        using var http = new HttpClient();
-        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(gate.Admin, "/admin/digest")));
-        return document.RootElement.GetProperty("digest").GetString() + "/" + document.RootElement.GetProperty("tuples").GetInt64();
-    }
 }

@@ -157,9 +157,21 @@ internal sealed class SyncRig : IAsyncDisposable
         }
     }
 
+    /// <summary>A gate's state digest (<c>/admin/digest</c>): equal digests, equal states.</summary>
+    public static async Task<GateDigest> DigestAsync(GateHost gate)
+    {
+        using var http = new HttpClient();
+        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(gate.Admin, "/admin/digest")));
+        var root = document.RootElement;
+        return new GateDigest(root.GetProperty("digest").GetString()!, root.GetProperty("tuples").GetInt64(), root.GetProperty("consistent").GetBoolean());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Iys.DisposeAsync();
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 }
+
+/// <summary>What <c>/admin/digest</c> says of a gate's state.</summary>
+internal sealed record GateDigest(string Value, long Tuples, bool Consistent);
