@@ -268,6 +268,26 @@ public sealed class SnapshotTests : IDisposable
         }
     }
 
+    [Fact]
+    public void AWriterLetGo_HasItsWaitCounted_BeforeTheGateIsSeenOpen_HoweverLateItRunsAgain()
+    {
+        // The snapshot reads the writer's wait right after opening the gate; the writer thread may not have run since.
+        using var gate = new SendGate.Index.Table.MoveGate();
+        gate.Close();
+        var writer = new Thread(gate.PassBeforeMoving) { IsBackground = true };
+        writer.Start();
+        Assert.True(SpinWait.SpinUntil(() => gate.WriterWaiting, TimeSpan.FromSeconds(30)));
+
+        gate.Open();
+
+        Assert.True(gate.Waited > TimeSpan.Zero); // read at once, as the snapshot does
+        Assert.Equal(1, gate.Waits);
+        writer.Join();
+        var counted = gate.Waited;
+        Assert.Equal(counted, gate.Waited); // the writer, let go, does not count the same wait again
+        Assert.False(gate.WriterWaiting);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string WriteSample()
