@@ -42,7 +42,8 @@ public sealed class ChangeReceiver : IDisposable
     private readonly IysSyncMetrics _metrics;
     private readonly TimeProvider _clock;
     private readonly byte[] _credentials;
-    private readonly Lazy<(ConsentPublisher Publisher, IysItemPublisher Items)> _publisher;
+    private readonly Lock _publisherLock = new();
+    private (ConsentPublisher Publisher, IysItemPublisher Items)? _publisher;
     private long _sequence;
     private long _lastRefusalLog = long.MinValue;
 
@@ -58,12 +59,6 @@ public sealed class ChangeReceiver : IDisposable
         _logger = logger;
         _metrics = metrics;
         _credentials = SHA256.HashData(Encoding.UTF8.GetBytes($"{_options.Username}:{_options.Password}"));
-        // Its own producer, made on first use: a topic problem fails this receiver's requests (503), not the connector.
-        _publisher = new Lazy<(ConsentPublisher, IysItemPublisher)>(() =>
-        {
-            var publisher = ConsentPublisher.Create(_kafka, _logger, _key.KeyId);
-            return (publisher, new IysItemPublisher(_key, _clock, publisher, _kafka.DeadLetterTopic));
-        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Handles one request: <paramref name="authorization"/> is its Authorization header, <paramref name="body"/> its bytes.</summary>
@@ -78,9 +73,10 @@ public sealed class ChangeReceiver : IDisposable
 
     public void Dispose()
     {
-        if (_publisher.IsValueCreated)
+        lock (_publisherLock)
         {
-            _publisher.Value.Publisher.Dispose();
+            _publisher?.Publisher.Dispose();
+            _publisher = null;
         }
     }
 
@@ -106,7 +102,7 @@ public sealed class ChangeReceiver : IDisposable
         IysItemPublisher items;
         try
         {
-            items = _publisher.Value.Items;
+            items = Items();
         }
         catch (Exception exception) when (exception is TopicSetupException or Confluent.Kafka.KafkaException)
         {
@@ -161,6 +157,23 @@ public sealed class ChangeReceiver : IDisposable
         _metrics.RecordReceived("test", test);
         IysSyncLog.Received(_logger, page.Count, published, deadLettered, foreign);
         return new ReceiveAnswer(200, "received", published, deadLettered, foreign, test);
+    }
+
+    // Its own producer, made on first use and made again after a failure: a topic problem (missing, wrong shape) fails
+    // this receiver's requests with 503 until it is fixed, not the connector, and not for good.
+    private IysItemPublisher Items()
+    {
+        lock (_publisherLock)
+        {
+            if (_publisher is not { } made)
+            {
+                var publisher = ConsentPublisher.Create(_kafka, _logger, _key.KeyId);
+                made = (publisher, new IysItemPublisher(_key, _clock, publisher, _kafka.DeadLetterTopic));
+                _publisher = made;
+            }
+
+            return made.Items;
+        }
     }
 
     // "Basic base64(user:password)" compared with the configured pair by their hashes: constant time, whatever the lengths.
