@@ -40,7 +40,7 @@ public sealed class IsolationTests(KafkaBroker broker)
         Seed(rig, "+905329000002", "ONAY", "pull-2");
         Assert.True(await Eventually.TrueAsync(() => Ledger(rig).SequenceEqual(["Accepted"])), "the push stopped while PULL failed");
         await ReceiveAsync(worker, receiver, "push-2");
-        Assert.Contains("operation=\"PullPerBrandCode\"", await worker.MetricsAsync(), StringComparison.Ordinal);
+        Assert.True(await Eventually.TrueAsync(async () => (await worker.MetricsAsync()).Contains("operation=\"PullPerBrandCode\"", StringComparison.Ordinal)), "PULL never met the garbage");
         Assert.DoesNotContain("pull-2", rig.Published().Select(e => e.ConsentChanged.TransactionId));
 
         // 3. The receiver is fed garbage: PULL resumes and the push goes on.
