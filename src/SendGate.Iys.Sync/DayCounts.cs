@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using SendGate.Core.Domain;
 
 namespace SendGate.Iys.Sync;
@@ -17,6 +16,14 @@ public static class DayCounts
 
     /// <summary>The key of one count.</summary>
     public static string Key(string type, string recipientType, string status) => $"{type} {recipientType} {status}";
+
+    /// <summary>A key's parts, as <see cref="Key"/> joined them.</summary>
+    public static (string Type, string RecipientType, string Status) Parts(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        string[] parts = key.Split(' ');
+        return (parts[0], parts[1], parts[2]);
+    }
 
     /// <summary><paramref name="days"/> with the items of <paramref name="items"/> added, older days dropped.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Add(IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>? days, IEnumerable<ReadOnlyMemory<byte>> items)
@@ -52,48 +59,15 @@ public static class DayCounts
     private static bool TryRead(ReadOnlySpan<byte> item, out string day, out string key)
     {
         day = key = string.Empty;
-        string? created = null, type = null, recipientType = null, status = null;
-        try
-        {
-            var reader = new Utf8JsonReader(item);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                int field = reader.ValueTextEquals("creationDate"u8) ? 0 : reader.ValueTextEquals("type"u8) ? 1
-                    : reader.ValueTextEquals("recipientType"u8) ? 2 : reader.ValueTextEquals("status"u8) ? 3 : -1;
-                reader.Read();
-                if (field < 0 || reader.TokenType != JsonTokenType.String)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                string? value = reader.GetString();
-                _ = field switch
-                {
-                    0 => created = value,
-                    1 => type = value,
-                    2 => recipientType = value,
-                    _ => status = value,
-                };
-            }
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        if (type is null || status is null || !ConsentTime.TryParseIys(created, out var time))
+        if (ItemFields.Read(item, "creationDate", "type", "recipientType", "status") is not { } fields
+            || !fields.TryGetValue("type", out string? type) || !fields.TryGetValue("status", out string? status)
+            || !ConsentTime.TryParseIys(fields.GetValueOrDefault("creationDate"), out var time))
         {
             return false;
         }
 
         day = time.ToDateTimeOffset().ToOffset(ConsentTime.IysOffset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        key = Key(type, recipientType ?? "BIREYSEL", status);
+        key = Key(type, fields.GetValueOrDefault("recipientType") ?? "BIREYSEL", status);
         return true;
     }
 }

@@ -24,6 +24,7 @@ internal sealed class IysItemPublisher
     private readonly DeadLetterFactory _deadLetters;
     private readonly ConsentPublisher _publisher;
     private readonly string _deadLetterTopic;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IysBrand, IysLineDecoder> _decoders = new();
 
     public IysItemPublisher(HashingKey key, TimeProvider clock, ConsentPublisher publisher, string deadLetterTopic)
     {
@@ -37,7 +38,7 @@ internal sealed class IysItemPublisher
     /// <summary>Decodes and publishes <paramref name="item"/> (its acknowledgement counted in <paramref name="tally"/> when given).</summary>
     public ItemOutcome Publish(ReadOnlySpan<byte> item, IysBrand brand, string origin, long sequence, DeliveryTally? tally = null)
     {
-        var decoded = IysLineDecoder.ForPull(_factory, brand.IysCode, brand.BrandCode).Decode(item);
+        var decoded = _decoders.GetOrAdd(brand, static (b, factory) => IysLineDecoder.ForPull(factory, b.IysCode, b.BrandCode), _factory).Decode(item);
         switch (decoded.Kind)
         {
             case DecodedEventKind.Change:

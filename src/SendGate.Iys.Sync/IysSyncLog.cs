@@ -59,7 +59,7 @@ internal static partial class IysSyncLog
     [LoggerMessage(EventId = 7024, Level = LogLevel.Information, Message = "Push round: {Count} bulk writes asked about; {Accepted} refusals accepted, {Refused} refused, {Waiting} wait for İYS (next asked from {NextAsk:O})")]
     public static partial void PushSettled(ILogger logger, int count, int accepted, int refused, int waiting, DateTimeOffset? nextAsk);
 
-    [LoggerMessage(EventId = 7025, Level = LogLevel.Error, Message = "Refusal {Id} of brand {Brand}: İYS never answered about bulk request {RequestId} within the 60 days it keeps request ids; its outcome is unknown — check the recipient in İYS")]
+    [LoggerMessage(EventId = 7025, Level = LogLevel.Error, Message = "Refusal {Id} of brand {Brand}: İYS never answered about bulk request {RequestId} within the 60 days it keeps request ids; its outcome is unknown — its ledger entry holds the recipient's key, never its address, to look it up by")]
     public static partial void OptOutUnanswered(ILogger logger, string id, uint brand, string requestId);
 
     [LoggerMessage(EventId = 7030, Level = LogLevel.Information, Message = "Integrator {IntegratorCode}: İYS lists {Listed} authorized brands; pulling {Readable}: {Brands} (no right to read: {Unreadable})")]

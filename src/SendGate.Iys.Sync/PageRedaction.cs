@@ -17,25 +17,14 @@ internal static class PageRedaction
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            try
+            if (ItemFields.Read(item, Kept) is { } fields)
             {
-                var reader = new Utf8JsonReader(item);
-                reader.Read();
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                foreach (var (name, value) in fields)
                 {
-                    string name = reader.GetString()!;
-                    reader.Read();
-                    if (Kept.Contains(name) && reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
-                    {
-                        json.WriteString(name, reader.TokenType == JsonTokenType.String ? reader.GetString() : System.Text.Encoding.UTF8.GetString(reader.ValueSpan));
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
+                    json.WriteString(name, value);
                 }
             }
-            catch (JsonException)
+            else
             {
                 json.WriteString("error", "the item is not well-formed JSON");
             }

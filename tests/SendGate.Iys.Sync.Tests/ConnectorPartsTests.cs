@@ -77,7 +77,7 @@ public sealed class ConnectorPartsTests : IDisposable
             Content = new StringContent($$"""{"status":{{status}},"errors":[{"code":{{(code is null ? "null" : $"\"{code}\"")}},"message":"alıcı +905321234567 / a@b.com.tr reddedildi"}]}"""),
         };
 
-        var error = await IysError.ReadAsync(response, CancellationToken.None);
+        var error = IysError.Parse(await response.Content.ReadAsByteArrayAsync());
         var exception = error.ToException(response, "pulling brand 7 source HS", new FakeTimeProvider());
 
         Assert.IsType(expected, exception);

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SendGate.Core.Hashing;
@@ -63,16 +64,7 @@ public sealed class FreshnessWindowTests(KafkaBroker broker)
             CursorPath = rig.CursorPath, MaxRetries = 0,
         };
         var kafka = broker.Options(rig.Topic, rig.DeadLetterTopic);
-        var metrics = new IysSyncMetrics(new TestMeterFactory(), clock);
+        var metrics = new IysSyncMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>(), clock);
         return new IysSync(options, kafka, HashingKey.ParseBase64(GateHost.KeyBase64), new IysApi(new HttpClient(), options, clock, logger, metrics), clock, logger, metrics);
-    }
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        public Meter Create(MeterOptions options) => new(options);
-
-        public void Dispose()
-        {
-        }
     }
 }

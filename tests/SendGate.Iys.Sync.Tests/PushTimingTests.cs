@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -37,14 +38,15 @@ public sealed class PushTimingTests(KafkaBroker broker)
         rig.Iys.Registry.Seed(123457, new ConsentWrite("MESAJ", phones[3], "BIREYSEL", "RET", SimulatedChange.IysTime(earlier), "IYS_WEB"), earlier + TimeSpan.FromMinutes(1)); // already refused in İYS
         Assert.True(AddressSeal.TryParseBase64(Convert.ToBase64String(RandomNumberGenerator.GetBytes(AddressSeal.KeySize)), out var seal, out _));
         await rig.ProduceRefusalsAsync(seal!, phones, clock.GetUtcNow() - TimeSpan.FromMinutes(5)); // phones[4]: İYS holds nothing (H175)
-        var meters = new MeterFactory();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
         var options = new IysSyncOptions
         {
             BaseUrl = rig.Iys.BaseUrl, Username = "sendgate", Password = "sendgate-password", IysCode = 123456, CursorPath = rig.CursorPath, MaxRetries = 0,
             PushFirstAsk = TimeSpan.FromSeconds(300), PushPollInterval = TimeSpan.FromSeconds(60), PushGroup = "push-" + rig.Topic,
         };
         var metrics = new IysSyncMetrics(meters, clock);
-        using var unexpected = new MetricCollector<long>(meters.Created.Single(), "sendgate.iys.unexpected_answers");
+        using var unexpected = new MetricCollector<long>(meters, IysSyncMetrics.MeterName, "sendgate.iys.unexpected_answers");
         using var api = new IysApi(new HttpClient(), options, clock, NullLogger.Instance, metrics);
         using var push = new OptOutPush(options, broker.Options(rig.Topic, rig.DeadLetterTopic), new OptOutOptions { Topic = rig.OptOutTopic }, seal!, api, clock, NullLogger.Instance, metrics);
 
@@ -84,19 +86,5 @@ public sealed class PushTimingTests(KafkaBroker broker)
         Assert.Single(ledger, entry => entry.Contains("\"code\":\"H174\"", StringComparison.Ordinal) && entry.Contains("\"state\":\"Accepted\"", StringComparison.Ordinal));
         Assert.All(ledger, entry => Assert.DoesNotContain("90532800000", entry, StringComparison.Ordinal)); // keys and ids, never an address
         Assert.All(phones[..3], phone => Assert.Equal("RET", rig.Iys.Registry.Newest(123457, "MESAJ", "BIREYSEL", phone)!.Status));
-    }
-
-    private sealed class MeterFactory : IMeterFactory
-    {
-        public List<Meter> Created { get; } = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            Created.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => Created.ForEach(meter => meter.Dispose());
     }
 }

@@ -111,7 +111,7 @@ internal static class IysReconcileCommand
                     var result = new OfficialReport(brand, day, hash, counts, null, null);
                     if (parse.GetValue(record))
                     {
-                        result = await RecordAsync(session.Api, result, report, cancellationToken);
+                        result = await official.RecordIfAgreedAsync(result, report is { Agrees: true }, cancellationToken);
                     }
 
                     officials.Add(result);
@@ -170,25 +170,6 @@ internal static class IysReconcileCommand
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  disagree {disagreement.Key.BrandCode} {disagreement.Key.Channel.ToString().ToUpperInvariant()} {disagreement.Key.RecipientType.ToString().ToUpperInvariant()} key {disagreement.Key.Recipient}: İYS {disagreement.IysStatus.ToString().ToUpperInvariant()} at {disagreement.IysModifiedAt.ToDateTimeOffset():yyyy-MM-dd HH:mm:ss}Z, gate {disagreement.GateReason.Name()} and {held}"));
         }
-    }
-
-    /// <summary>Records the agreement with İYS when everything agrees; otherwise says why it was not.</summary>
-    private static async Task<OfficialReport> RecordAsync(IysApi iys, OfficialReport result, ReconcileReport? gate, CancellationToken cancellationToken)
-    {
-        string? why = result.Hash.Verdict != HashVerdict.Match ? $"the file's hash is not confirmed ({Describe(result.Hash)})"
-            : result.Counts.Problem is { } problem ? problem
-            : !result.Counts.Complete ? "the connector's PULL had not passed the day's end when it last caught up"
-            : !result.Counts.Agrees ? "the connector's counts differ from İYS's"
-            : gate is not { Agrees: true } ? "the gate does not agree with the file"
-            : null;
-        return why is not null
-            ? result with { AgreementNote = "not recorded: " + why }
-            : await iys.RecordAgreementAsync(result.Brand, result.Day, cancellationToken) switch
-            {
-                true => result with { AgreementCaptured = true, AgreementNote = "recorded (agreementCaptured: true)" },
-                false => result with { AgreementCaptured = false, AgreementNote = "İYS answered agreementCaptured: false" },
-                null => result with { AgreementNote = "İYS has no changes of that day to agree on (204)" },
-            };
     }
 
     private static async Task Print(OfficialReport report, byte[]? file, TextWriter output)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SendGate.Iys.Sync;
 using SendGate.Iys.Sync.Api;
@@ -6,12 +7,13 @@ namespace SendGate.Cli.Commands;
 
 /// <summary>
 /// What every one-shot İYS verb opens: loggers (warnings and errors on standard error, everything with --verbose), the
-/// connector's meters (nobody scrapes them, but the code records into them as in the service) and İYS's API with its
+/// connector's meters (the runtime's meter factory) and İYS's API with its
 /// token cache — so that a verb run from cron reuses the worker's token instead of logging in.
 /// </summary>
 internal sealed class IysSession : IDisposable
 {
-    private readonly Meters _meters = new();
+    // The connector records into meters as it does in the service; nobody scrapes a one-shot run's.
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly HttpClient _http = new();
 
     private IysSession(IysSyncOptions options, bool verbose)
@@ -20,7 +22,7 @@ internal sealed class IysSession : IDisposable
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
             .AddSimpleConsole(console => console.SingleLine = true)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-        Metrics = new IysSyncMetrics(_meters, TimeProvider.System);
+        Metrics = new IysSyncMetrics(_meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TimeProvider.System);
         Api = new IysApi(_http, options, TimeProvider.System, Loggers.CreateLogger("SendGate.Iys.Api"), Metrics);
     }
 
@@ -40,19 +42,5 @@ internal sealed class IysSession : IDisposable
         _http.Dispose();
         _meters.Dispose();
         Loggers.Dispose();
-    }
-
-    private sealed class Meters : System.Diagnostics.Metrics.IMeterFactory
-    {
-        private readonly List<System.Diagnostics.Metrics.Meter> _meters = [];
-
-        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
-        {
-            var meter = new System.Diagnostics.Metrics.Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(meter => meter.Dispose());
     }
 }

@@ -181,31 +181,19 @@ public sealed class IysApi : IDisposable
         using var request = build();
         request.RequestUri = new Uri(_options.BaseUrl!, request.RequestUri!);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
-        try
+        using var exchange = await IysTransport.SendAsync(_http, request, _options.RequestTimeout, doing, cancellationToken);
+        if (exchange.Response.IsSuccessStatusCode)
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-            if (response.IsSuccessStatusCode)
-            {
-                return read(response.StatusCode, await response.Content.ReadAsByteArrayAsync(timeout.Token));
-            }
-
-            var error = await IysError.ReadAsync(response, timeout.Token);
-            if (response.StatusCode == HttpStatusCode.Unauthorized)
-            {
-                _tokens.Refused(access);
-                throw new IysTransientException($"İYS refused the access token when {doing} ({error.Describe(response.StatusCode)}); renewing it", response.StatusCode, error.Code, TimeSpan.Zero);
-            }
-
-            throw error.ToException(response, doing, _clock);
+            return read(exchange.Status, exchange.Body);
         }
-        catch (Exception exception) when (exception is HttpRequestException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+
+        var error = IysError.Parse(exchange.Body, exchange.Response.ReasonPhrase);
+        if (exchange.Status == HttpStatusCode.Unauthorized)
         {
-            string what = exception is OperationCanceledException
-                ? string.Create(CultureInfo.InvariantCulture, $"no answer within {_options.RequestTimeout.TotalSeconds:F0} s")
-                : exception.Message;
-            throw new IysTransientException($"İYS did not answer when {doing}: {what}", inner: exception);
+            _tokens.Refused(access);
+            throw new IysTransientException($"İYS refused the access token when {doing} ({error.Describe(exchange.Status)}); renewing it", exchange.Status, error.Code, TimeSpan.Zero);
         }
+
+        throw error.ToException(exchange.Response, doing, _clock);
     }
 }

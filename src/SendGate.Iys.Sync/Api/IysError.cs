@@ -35,22 +35,6 @@ internal sealed record IysError(string? Code, string Message, string? Location =
     /// <summary>İYS's code for an update to the status a consent already has (ONAY→ONAY, RET→RET).</summary>
     public const string SameStatus = "H174";
 
-    public static async Task<IysError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        byte[] body;
-        try
-        {
-            body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        }
-        catch (HttpRequestException)
-        {
-            body = [];
-        }
-
-        return Parse(body, response.ReasonPhrase);
-    }
-
     /// <summary>The first error of <paramref name="body"/> in any of İYS's shapes; never throws.</summary>
     public static IysError Parse(ReadOnlySpan<byte> body, string? fallback = null)
     {

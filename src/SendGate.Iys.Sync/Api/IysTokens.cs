@@ -147,51 +147,39 @@ internal sealed class IysTokens : IDisposable
     // Null when a refresh is refused (the caller logs in instead); a refused login is not transient.
     private async Task<TokenState?> RequestAsync(TokenState state, object body, bool refreshing, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
-        HttpResponseMessage response;
-        try
+        string doing = refreshing ? "refreshing the İYS token" : "logging in to İYS";
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.BaseUrl!, "oauth2/token")) { Content = JsonContent.Create(body) };
+        using var exchange = await IysTransport.SendAsync(_http, request, _options.RequestTimeout, doing, cancellationToken);
+        if (exchange.Response.IsSuccessStatusCode)
         {
-            response = await _http.PostAsJsonAsync(new Uri(_options.BaseUrl!, "oauth2/token"), body, timeout.Token);
+            var issued = Parse(exchange.Body);
+            var now = _clock.GetUtcNow();
+            IysSyncLog.TokenIssued(_logger, refreshing ? "refreshed" : "logged in", issued.Lifetime.TotalSeconds);
+            return state with
+            {
+                Access = issued.Access,
+                RenewAt = now + (issued.Lifetime * (1 - RenewAtRemaining)),
+                Refresh = issued.Refresh,
+                RefreshExpiresAt = now + issued.RefreshLifetime,
+                BlockedUntil = null,
+            };
         }
-        catch (Exception exception) when (exception is HttpRequestException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+
+        var error = IysError.Parse(exchange.Body, exchange.Response.ReasonPhrase);
+        var failure = error.ToException(exchange.Response, doing, _clock, tokenEndpoint: true);
+        if (failure is IysTokenLimitException limit)
         {
-            throw new IysTransientException($"İYS's token endpoint did not answer: {exception.Message}", inner: exception);
-        }
-
-        using (response)
-        {
-            if (response.IsSuccessStatusCode)
-            {
-                var issued = Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
-                var now = _clock.GetUtcNow();
-                IysSyncLog.TokenIssued(_logger, refreshing ? "refreshed" : "logged in", issued.Lifetime.TotalSeconds);
-                return state with
-                {
-                    Access = issued.Access,
-                    RenewAt = now + (issued.Lifetime * (1 - RenewAtRemaining)),
-                    Refresh = issued.Refresh,
-                    RefreshExpiresAt = now + issued.RefreshLifetime,
-                    BlockedUntil = null,
-                };
-            }
-
-            var error = await IysError.ReadAsync(response, cancellationToken);
-            var failure = error.ToException(response, refreshing ? "refreshing the İYS token" : "logging in to İYS", _clock, tokenEndpoint: true);
-            if (failure is IysTokenLimitException limit)
-            {
-                Save(state with { BlockedUntil = limit.Until });
-                throw failure;
-            }
-
-            if (refreshing && failure is IysRefusedException)
-            {
-                IysSyncLog.RefreshRefused(_logger, error.Describe(response.StatusCode));
-                return null;
-            }
-
+            Save(state with { BlockedUntil = limit.Until });
             throw failure;
         }
+
+        if (refreshing && failure is IysRefusedException)
+        {
+            IysSyncLog.RefreshRefused(_logger, error.Describe(exchange.Status));
+            return null;
+        }
+
+        throw failure;
     }
 
     private static (string Access, string? Refresh, TimeSpan Lifetime, TimeSpan RefreshLifetime) Parse(byte[] body)

@@ -95,7 +95,7 @@ public sealed class OptOutPush : IDisposable
                 }
             }
 
-            foreach (var brand in fresh.GroupBy(item => new IysBrand(item.Record.IysCode == 0 ? _options.IysCode : item.Record.IysCode, item.Record.BrandCode)))
+            foreach (var brand in fresh.GroupBy(item => BrandOf(item.Record.IysCode, item.Record.BrandCode)))
             {
                 foreach (var chunk in brand.DistinctBy(item => item.Record.OptOutId).Chunk(_options.PushBatch))
                 {
@@ -134,11 +134,12 @@ public sealed class OptOutPush : IDisposable
     {
         int accepted = 0, refused = 0, asked = 0;
         var refusedEntries = new List<UploadEntry>();
+        var submitted = _ledger.Submitted(); // read again only after answers changed it
         while (error is null)
         {
-            var pending = _ledger.Submitted().GroupBy(entry => (Brand: new IysBrand(entry.IysCode == 0 ? _options.IysCode : entry.IysCode, entry.Brand), RequestId: entry.RequestId!)).ToList();
             var now = _clock.GetUtcNow();
-            foreach (var request in pending.Where(request => NextAsk(request.First()) <= now))
+            int askedBefore = asked;
+            foreach (var request in submitted.GroupBy(entry => (Brand: BrandOf(entry.IysCode, entry.Brand), RequestId: entry.RequestId!)).Where(request => NextAsk(request.First()) <= now))
             {
                 IReadOnlyList<BulkItemStatus> results;
                 try
@@ -153,9 +154,10 @@ public sealed class OptOutPush : IDisposable
                 }
 
                 asked++;
+                var byIndex = results.GroupBy(result => result.Index).ToDictionary(group => group.Key, group => group.Last());
                 foreach (var entry in request)
                 {
-                    var final = Settle(entry, results.FirstOrDefault(result => result.Index == entry.Index));
+                    var final = Settle(entry, byIndex.GetValueOrDefault(entry.Index));
                     _ledger.Save(final);
                     if (final.State == UploadState.Accepted)
                     {
@@ -177,13 +179,17 @@ public sealed class OptOutPush : IDisposable
                 }
             }
 
-            var still = _ledger.Submitted();
-            var next = still.Count == 0 ? (DateTimeOffset?)null : still.Min(NextAsk);
-            if (next is not { } due || waitUntil is not { } until || due > until)
+            if (asked > askedBefore)
             {
-                if (asked > 0 || still.Count > 0)
+                submitted = _ledger.Submitted();
+            }
+
+            var next = submitted.Count == 0 ? (DateTimeOffset?)null : submitted.Min(NextAsk);
+            if (error is not null || next is not { } due || waitUntil is not { } until || due > until)
+            {
+                if (asked > 0 || submitted.Count > 0)
                 {
-                    IysSyncLog.PushSettled(_logger, asked, accepted, refused, still.Count, next);
+                    IysSyncLog.PushSettled(_logger, asked, accepted, refused, submitted.Count, next);
                 }
 
                 break;
@@ -196,10 +202,12 @@ public sealed class OptOutPush : IDisposable
             }
         }
 
-        int waiting = _ledger.Submitted().Count;
-        _metrics.RecordPush(accepted, refused, unreadable, waiting);
-        return new PushSummary(read, known, uploaded, accepted, refused, waiting, unreadable, refusedEntries, error);
+        _metrics.RecordPush(accepted, refused, unreadable, submitted.Count);
+        return new PushSummary(read, known, uploaded, accepted, refused, submitted.Count, unreadable, refusedEntries, error);
     }
+
+    /// <summary>The brand a refusal goes to İYS under: its own iysCode, or — recorded without one — the connector's.</summary>
+    private IysBrand BrandOf(uint iysCode, uint brand) => new(iysCode == 0 ? _options.IysCode : iysCode, brand);
 
     // İYS is first asked PushFirstAsk after the write (its document: no sooner than 300 s), then every PushPollInterval.
     private DateTimeOffset NextAsk(UploadEntry entry) =>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SendGate.Core.Hashing;
 using SendGate.Iys.Sync.Api;
@@ -33,7 +32,7 @@ public sealed record ReceiveAnswer(int Status, string Message, int Published = 0
 public sealed class ChangeReceiver : IDisposable
 {
     private const uint TestCode = 121212;
-    private static readonly byte[] TestRecipient = "pushtest@iys.org.tr"u8.ToArray();
+    private const string TestRecipient = "pushtest@iys.org.tr";
     private readonly ReceiveOptions _options;
     private readonly KafkaFeedOptions _kafka;
     private readonly BrandDirectory _brands;
@@ -197,35 +196,11 @@ public sealed class ChangeReceiver : IDisposable
     // iysCode, brandCode and whether the recipient is İYS's test address, read without decoding the rest.
     private static (uint IysCode, uint BrandCode, bool TestRecipient) Identify(ReadOnlySpan<byte> item)
     {
-        uint iysCode = 0, brandCode = 0;
-        bool test = false;
-        var reader = new Utf8JsonReader(item);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            bool isIys = reader.ValueTextEquals("iysCode"u8), isBrand = reader.ValueTextEquals("brandCode"u8), isRecipient = reader.ValueTextEquals("recipient"u8);
-            reader.Read();
-            if ((isIys || isBrand) && Code(ref reader) is { } code)
-            {
-                (iysCode, brandCode) = isIys ? (code, brandCode) : (iysCode, code);
-            }
-            else if (isRecipient && reader.TokenType == JsonTokenType.String)
-            {
-                test = reader.ValueTextEquals(TestRecipient);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return (iysCode, brandCode, test);
+        var fields = ItemFields.Read(item, "iysCode", "brandCode", "recipient");
+        static uint Code(OrderedDictionary<string, string>? fields, string name) =>
+            uint.TryParse(fields?.GetValueOrDefault(name), NumberStyles.None, CultureInfo.InvariantCulture, out uint code) ? code : 0;
+        return (Code(fields, "iysCode"), Code(fields, "brandCode"), fields?.GetValueOrDefault("recipient") == TestRecipient);
     }
-
-    private static uint? Code(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.Number && reader.TryGetUInt32(out uint number) ? number
-        : reader.TokenType == JsonTokenType.String && uint.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out uint text) ? text
-        : null;
 
     // A wrong password or a scanner must not fill the log: one line a minute at most (every refusal is counted).
     private void Refused(string reason, string? remote)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace SendGate.Iys.Sync.Receive;
@@ -21,13 +22,18 @@ public static class ReceiverEndpoint
         app.MapPost(options.Path, async (HttpContext context, ChangeReceiver receiver) =>
         {
             var request = context.Request;
-            if (request.ContentLength > MaxBody)
+            // Kestrel enforces it while the body is read, chunked bodies included.
+            context.Features.GetRequiredFeature<IHttpMaxRequestBodySizeFeature>().MaxRequestBodySize = MaxBody;
+            using var body = new MemoryStream();
+            try
+            {
+                await request.Body.CopyToAsync(body, context.RequestAborted);
+            }
+            catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 return Results.Json(new { message = "the body is too large" }, statusCode: StatusCodes.Status413PayloadTooLarge);
             }
 
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body, context.RequestAborted);
             var answer = await receiver.ReceiveAsync(request.Headers.Authorization, body.ToArray(), context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
             if (answer.Status == StatusCodes.Status401Unauthorized)
             {

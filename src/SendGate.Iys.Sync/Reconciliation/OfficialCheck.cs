@@ -111,10 +111,10 @@ public sealed class OfficialCheck(IysApi iys, IysSyncOptions options)
             complete &= cursor.CaughtUpAt >= dayEnd + TimeSpan.FromHours(1);
             foreach (var (key, count) in DayCounts.Of(cursor, day))
             {
-                string[] parts = key.Split(' ');
-                var line = (parts[0], parts[1], source);
+                var (type, recipientType, status) = DayCounts.Parts(key);
+                var line = (type, recipientType, source);
                 var (approvals, rejections) = received.GetValueOrDefault(line);
-                received[line] = parts[2] == "RET" ? (approvals, rejections + count) : (approvals + count, rejections);
+                received[line] = status == "RET" ? (approvals, rejections + count) : (approvals + count, rejections);
             }
         }
 
@@ -133,6 +133,29 @@ public sealed class OfficialCheck(IysApi iys, IysSyncOptions options)
 
         return new CountCheck([.. lines.Values.OrderBy(line => line.Type, StringComparer.Ordinal).ThenBy(line => line.RecipientType, StringComparer.Ordinal).ThenBy(line => line.Source, StringComparer.Ordinal)],
             complete, problems.Count == 0 ? null : string.Join("; ", problems));
+    }
+
+    /// <summary>
+    /// Records the agreement with İYS (agreementDatePut) when the file is İYS's, the counts are whole and agree, and the
+    /// gate agrees with the file (<paramref name="gateAgrees"/>); otherwise says which of them kept it from recording.
+    /// </summary>
+    public async Task<OfficialReport> RecordIfAgreedAsync(OfficialReport report, bool gateAgrees, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        string? why = report.Hash.Verdict != HashVerdict.Match ? "the file's hash is not confirmed"
+            : report.Counts.Problem is { } problem ? problem
+            : !report.Counts.Complete ? "the connector's PULL had not passed the day's end when it last caught up"
+            : !report.Counts.Agrees ? "the connector's counts differ from İYS's"
+            : !gateAgrees ? "the gate does not agree with the file"
+            : null;
+        return why is not null
+            ? report with { AgreementNote = "not recorded: " + why }
+            : await iys.RecordAgreementAsync(report.Brand, report.Day, cancellationToken) switch
+            {
+                true => report with { AgreementCaptured = true, AgreementNote = "recorded (agreementCaptured: true)" },
+                false => report with { AgreementCaptured = false, AgreementNote = "İYS answered agreementCaptured: false" },
+                null => report with { AgreementNote = "İYS has no changes of that day to agree on (204)" },
+            };
     }
 
     /// <summary>Our hash of <paramref name="file"/> by the method İYS names (SHA-384; by the hash's length when it names none), lowercase hex; null for a method we do not know.</summary>
